@@ -1,0 +1,17 @@
+# One image for both Herald processes; docker-compose.yml picks the API or the worker command.
+FROM node:20-slim
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Dev dependencies stay: tsx runs the TypeScript directly. Install scripts are skipped: none is
+# needed at run time (the embedded PostgreSQL binaries only serve `npm start` without DATABASE_URL).
+RUN npm ci --ignore-scripts && npm cache clean --force
+
+COPY . .
+# Set after `npm ci`, which would otherwise leave out the dev dependencies.
+ENV NODE_ENV=production
+USER node
+
+# node is PID 1 itself: `npx tsx` puts npm, sh and the tsx launcher in between, and npm does not
+# pass SIGTERM on, so the graceful shutdown (SPEC §11) would never run.
+CMD ["node", "--import", "tsx", "api/server.ts"]

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { DeliveryRepository } from '../db/delivery-repository';
+import type { Endpoint, EndpointRepository } from '../db/endpoint-repository';
+import type { EventRepository } from '../db/event-repository';
+import { redactHeaders } from '../domain/redact';
+import type { AttemptOutcome, AttemptRequest } from '../workflows/delivery-types';
+import { buildRequest } from './build-request';
+import type { HttpSender, SendResult } from './http-sender';
+
+export interface AttemptDeps {
+  endpoints: EndpointRepository;
+  events: EventRepository;
+  deliveries: DeliveryRepository;
+  sender: HttpSender;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Builds, signs and sends one attempt, records it in the log, and tells the workflow what happened. */
+export function createAttemptDelivery(deps: AttemptDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  return async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
+    // Prepare: the endpoint is read afresh at every attempt, so URL, secret and header changes
+    // (and a disable) apply from the next attempt on.
+    const endpoint = await deps.endpoints.get(req.endpointId);
+    if (!endpoint) return { result: 'cancelled', reason: 'endpoint deleted' };
+    if (endpoint.status === 'disabled') return { result: 'cancelled', reason: `endpoint disabled (${endpoint.disabledReason ?? 'manual'})` };
+    const event = await deps.events.get(req.eventId);
+    if (!event) return { result: 'cancelled', reason: 'event no longer retained' };
+
+    const startedAt = now();
+    const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);
+    const request = buildRequest(endpoint, secrets, event, req.deliveryId, startedAt);
+    const sent = await deps.sender.send(request);
+    await deps.deliveries.recordAttempt({
+      deliveryId: req.deliveryId,
+      number: req.attemptNumber,
+      trigger: req.trigger,
+      startedAt,
+      durationMs: sent.durationMs,
+      request: { url: request.url, headers: redactHeaders(request.headers) },
+      response: sent.response ? { status: sent.response.status, headers: sent.response.headers, body: sent.response.body } : null,
+      error: errorOf(sent),
+    });
+    const outcome = await classify(deps, endpoint, sent);
+    deps.logger.info(
+      { deliveryId: req.deliveryId, eventId: req.eventId, endpointId: req.endpointId, attempt: req.attemptNumber, result: outcome.result, status: sent.response?.status, durationMs: sent.durationMs },
+      'delivery attempt',
+    );
+    return outcome;
+  };
+}
+
+function errorOf(sent: SendResult): { code: string; message: string } | null {
+  if (sent.error) return sent.error;
+  const status = sent.response?.status;
+  if (status !== undefined && (status < 200 || status > 299)) return { code: 'http_status', message: `receiver answered ${status}` };
+  return null;
+}
+
+async function classify(deps: AttemptDeps, endpoint: Endpoint, sent: SendResult): Promise<AttemptOutcome> {
+  const status = sent.response?.status;
+  if (status !== undefined && status >= 200 && status <= 299) {
+    await deps.endpoints.markHealthy(endpoint.id);
+    return { result: 'succeeded', status };
+  }
+  if (status === 410) {
+    await deps.endpoints.setStatus(endpoint.id, 'disabled', 'gone');
+    return { result: 'gone', status };
+  }
+  const failed: AttemptOutcome = { result: 'failed', errorCode: errorOf(sent)?.code ?? 'unknown', retryPolicy: endpoint.retry };
+  if (status !== undefined) failed.status = status;
+  const retryAfterMs = sent.response?.retryAfterMs;
+  if ((status === 429 || status === 503) && retryAfterMs !== undefined) failed.retryAfterMs = retryAfterMs;
+  return failed;
+}

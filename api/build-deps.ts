@@ -1,0 +1,39 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { createHttpSender } from '../activities/http-sender';
+import type { Config } from '../config/config';
+import { createDeliveryRepository } from '../db/delivery-repository';
+import { createEndpointRepository } from '../db/endpoint-repository';
+import { createEventRepository } from '../db/event-repository';
+import { createTenantRepository } from '../db/tenant-repository';
+import { createSecretBox } from '../domain/encryption';
+import { USER_AGENT } from '../domain/version';
+import { createDeliveryReader } from '../temporal/delivery-reader';
+import { createDeliveryStarter } from '../temporal/delivery-starter';
+import type { AppDeps } from './deps';
+
+/** Connects to Temporal and wires repositories and services for the API; close() undoes it. */
+export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): Promise<AppDeps & { close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const deliveries = createDeliveryRepository(pool);
+  const sender = createHttpSender({ allowPrivateTargets: config.allowPrivateTargets, userAgent: USER_AGENT });
+  return {
+    config,
+    logger,
+    pool,
+    temporal,
+    sender,
+    tenants: createTenantRepository(pool),
+    endpoints: createEndpointRepository(pool, createSecretBox(config.encryptionKey)),
+    events: createEventRepository(pool),
+    deliveries,
+    starter: createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries),
+    reader: createDeliveryReader(temporal, config.temporal.namespace),
+    async close() {
+      await sender.close();
+      await connection.close();
+    },
+  };
+}

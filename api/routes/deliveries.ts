@@ -1,0 +1,79 @@
+import Router from '@koa/router';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { cancelSignal } from '../../workflows/delivery-definitions';
+import type { AppDeps } from '../deps';
+import { conflict, notFound } from '../problems';
+import { listDeliveriesQuery } from '../schemas/delivery';
+import { scopeOf } from '../scope';
+import { parseInput } from '../validate';
+import { attemptToWire, deliverySummaryToWire } from '../wire';
+
+export function deliveriesRouter(deps: AppDeps): Router {
+  const router = new Router({ prefix: '/deliveries' });
+  const uiBase = deps.config.temporal.uiUrl.replace(/\/$/, '');
+  const namespace = encodeURIComponent(deps.config.temporal.namespace);
+
+  const load = async (id: string, scope: ReturnType<typeof scopeOf>) => {
+    const delivery = await deps.deliveries.get(id, scope);
+    if (!delivery) throw notFound('delivery');
+    return delivery;
+  };
+
+  router.get('/', async (ctx) => {
+    const q = parseInput(listDeliveriesQuery, ctx.query, 'query');
+    const scope = scopeOf(ctx);
+    const page = await deps.reader.list(
+      {
+        tenantId: scope.tenantId ?? q.tenant_id,
+        endpointId: q.endpoint_id,
+        eventId: q.event_id,
+        eventType: q.event_type,
+        status: q.status,
+        since: q.since ? new Date(q.since) : undefined,
+        until: q.until ? new Date(q.until) : undefined,
+      },
+      { limit: q.limit, ...(q.cursor !== undefined && { cursor: q.cursor }) },
+    );
+    ctx.body = { data: page.data.map(deliverySummaryToWire), next_cursor: page.nextCursor };
+  });
+
+  router.get('/:id', async (ctx) => {
+    const delivery = await load(ctx.params.id!, scopeOf(ctx));
+    const [state, attempts] = await Promise.all([deps.reader.state(delivery.id), deps.deliveries.attempts(delivery.id)]);
+    ctx.body = {
+      id: delivery.id,
+      event_id: delivery.eventId,
+      endpoint_id: delivery.endpointId,
+      tenant_id: delivery.tenantId,
+      event_type: delivery.eventType,
+      status: state?.status ?? 'pending',
+      next_attempt_at: state?.nextAttemptAt ?? null,
+      ...(state?.cancelReason !== undefined && { cancel_reason: state.cancelReason }),
+      created_at: delivery.createdAt,
+      temporal_ui_url: `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(delivery.id)}`,
+      // The log spans every run: a manual retry of an ended delivery continues the same log.
+      attempts: attempts.map(attemptToWire),
+    };
+  });
+
+  router.post('/:id/retry', async (ctx) => {
+    const delivery = await load(ctx.params.id!, scopeOf(ctx));
+    await deps.starter.retryNow(delivery);
+    ctx.status = 202;
+    ctx.body = { id: delivery.id, retrying: true };
+  });
+
+  router.post('/:id/cancel', async (ctx) => {
+    const delivery = await load(ctx.params.id!, scopeOf(ctx));
+    try {
+      await deps.temporal.workflow.getHandle(delivery.id).signal(cancelSignal);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw conflict('the delivery has already ended');
+      throw err;
+    }
+    ctx.status = 202;
+    ctx.body = { id: delivery.id, cancelling: true };
+  });
+
+  return router;
+}

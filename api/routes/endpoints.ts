@@ -1,0 +1,115 @@
+import Router from '@koa/router';
+import { generateSecret } from '../../domain/secrets';
+import type { EndpointSettings } from '../../db/endpoint-repository';
+import type { AppDeps } from '../deps';
+import { conflict, notFound, validationFailed } from '../problems';
+import { listQuery } from '../schemas/common';
+import { createEndpointSchema, customHeaderFaults, patchEndpointSchema } from '../schemas/endpoint';
+import { scopeOf, tenantForWrite } from '../scope';
+import { createEndpointVerifier } from '../services/endpoint-verification';
+import { parseInput } from '../validate';
+import { endpointToWire } from '../wire';
+
+export function endpointsRouter(deps: AppDeps): Router {
+  const router = new Router({ prefix: '/endpoints' });
+  const schemaOpts = { allowPrivateTargets: deps.config.allowPrivateTargets };
+  const createSchema = createEndpointSchema(schemaOpts);
+  const patchSchema = patchEndpointSchema(schemaOpts);
+  const verifyEndpoint = createEndpointVerifier(deps);
+
+  const load = async (id: string, scope: ReturnType<typeof scopeOf>) => {
+    const endpoint = await deps.endpoints.get(id, scope);
+    if (!endpoint) throw notFound('endpoint');
+    return endpoint;
+  };
+
+  router.post('/', async (ctx) => {
+    const input = parseInput(createSchema, ctx.state.body);
+    const tenantId = tenantForWrite(ctx, input.tenant_id);
+    if (!(await deps.tenants.get(tenantId))) throw validationFailed([{ path: 'tenant_id', message: 'no such tenant' }]);
+    const settings: EndpointSettings = {
+      url: input.url,
+      description: input.description,
+      eventTypes: input.event_types,
+      filter: null,
+      retry: input.retry,
+      timeoutMs: input.timeout,
+      signature: input.signature,
+      headers: input.headers,
+      rateLimit: null,
+      ordering: 'none',
+      transform: null,
+      metadata: input.metadata,
+    };
+    let endpoint = await deps.endpoints.create({
+      tenantId,
+      settings,
+      status: input.verify ? 'pending_verification' : 'active',
+      secret: input.secret ?? generateSecret(),
+    });
+    if (input.verify) endpoint = (await verifyEndpoint(endpoint)).endpoint;
+    ctx.status = 201;
+    ctx.body = endpointToWire(endpoint);
+  });
+
+  router.get('/', async (ctx) => {
+    const query = parseInput(listQuery, ctx.query, 'query');
+    const page = await deps.endpoints.list(scopeOf(ctx), { limit: query.limit, ...(query.cursor !== undefined && { cursor: query.cursor }) });
+    ctx.body = { data: page.data.map(endpointToWire), next_cursor: page.nextCursor };
+  });
+
+  router.get('/:id', async (ctx) => {
+    ctx.body = endpointToWire(await load(ctx.params.id!, scopeOf(ctx)));
+  });
+
+  router.patch('/:id', async (ctx) => {
+    const current = await load(ctx.params.id!, scopeOf(ctx));
+    const input = parseInput(patchSchema, ctx.state.body ?? {});
+    const faults = customHeaderFaults(input.headers ?? current.headers, input.signature ?? current.signature);
+    if (faults.length > 0) throw validationFailed(faults);
+    const updated = await deps.endpoints.update(current.id, scopeOf(ctx), {
+      ...(input.url !== undefined && { url: input.url }),
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.event_types !== undefined && { eventTypes: input.event_types }),
+      ...(input.retry !== undefined && { retry: input.retry }),
+      ...(input.timeout !== undefined && { timeoutMs: input.timeout }),
+      ...(input.signature !== undefined && { signature: input.signature }),
+      ...(input.headers !== undefined && { headers: input.headers }),
+      ...(input.metadata !== undefined && { metadata: input.metadata }),
+    });
+    if (!updated) throw notFound('endpoint');
+    ctx.body = endpointToWire(updated);
+  });
+
+  router.delete('/:id', async (ctx) => {
+    if (!(await deps.endpoints.delete(ctx.params.id!, scopeOf(ctx)))) throw notFound('endpoint');
+    ctx.status = 204;
+  });
+
+  router.get('/:id/secret', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    const [current, ...previous] = await deps.endpoints.secrets(endpoint.id);
+    ctx.body = { secret: current?.secret ?? null, previous: previous.map((p) => ({ secret: p.secret, expires_at: p.expiresAt })) };
+  });
+
+  router.post('/:id/verify', async (ctx) => {
+    const { endpoint, result } = await verifyEndpoint(await load(ctx.params.id!, scopeOf(ctx)));
+    ctx.body = {
+      endpoint: endpointToWire(endpoint),
+      verification: { status: result.response?.status ?? null, duration_ms: result.durationMs, error: result.error ?? null },
+    };
+  });
+
+  router.post('/:id/disable', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    ctx.body = endpointToWire((await deps.endpoints.setStatus(endpoint.id, 'disabled', 'manual')) ?? endpoint);
+  });
+
+  router.post('/:id/enable', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    if (endpoint.status === 'pending_verification') throw conflict('the endpoint is not verified yet: POST /v1/endpoints/:id/verify');
+    ctx.body = endpointToWire((await deps.endpoints.setStatus(endpoint.id, 'active')) ?? endpoint);
+  });
+
+  return router;
+}

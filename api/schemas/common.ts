@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+export const idOf = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9A-Z]{26}$`), `must be a ${prefix}_… id`);
+export const deliveryIdSchema = z.string().regex(/^dlv_[0-9A-Z]{26}_[0-9A-Z]{26}$/, 'must be a dlv_… id');
+
+/** Event type names: `design.exported`, `build-status-changed`, `Task.Completed`. */
+export const eventTypeName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be letters, digits, ".", "_", ":" or "-" (at most 128)');
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const metadataSchema = z.record(z.unknown());

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { durationSchema } from '../../domain/durations';
+import { retryPolicySchema } from '../../domain/retry-policy-schema';
+import { hmacKeyFor, parseGivenSecret } from '../../domain/secrets';
+import { PROTECTED_HEADERS, signatureConfigSchema, type SignatureConfig } from '../../domain/signature-config';
+import { checkEndpointUrl } from '../../domain/url-safety';
+import { idOf, metadataSchema } from './common';
+
+/** Exact names, `group.*` wildcards and `*`. */
+const eventTypePattern = z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._:-]{0,127}(\.\*)?)$/, 'must be an event type name, "group.*" or "*"');
+
+const headerValue = z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain control characters');
+const headerName = z.string().min(1).max(100).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid HTTP header name');
+
+const secretSchema = z.string().superRefine((value, ctx) => {
+  const parsed = parseGivenSecret(value);
+  if (!parsed.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.message });
+});
+
+/** A secret the scheme's receivers can turn into a key (a 64-character key may not be base64). */
+function usableWith(signature: SignatureConfig, secret: string): boolean {
+  try {
+    hmacKeyFor(signature.scheme, secret);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Header names the endpoint's own signature settings use: custom headers may not override them. */
+function signatureHeaderNames(signature: SignatureConfig): string[] {
+  if (signature.scheme === 'standard-webhooks') return [];
+  const names = [signature.header];
+  if (signature.scheme === 'hmac-sha256') {
+    if (signature.event_header) names.push(signature.event_header);
+    if (signature.timestamp_header) names.push(signature.timestamp_header);
+  }
+  return names.map((n) => n.toLowerCase());
+}
+
+/** Custom headers that would override a header Herald sets itself, as faults at their paths. */
+export function customHeaderFaults(headers: Record<string, string>, signature: SignatureConfig): { path: string; message: string }[] {
+  const taken = new Set([...PROTECTED_HEADERS, ...signatureHeaderNames(signature)]);
+  return Object.keys(headers)
+    .filter((name) => taken.has(name.toLowerCase()))
+    .map((name) => ({ path: `headers.${name}`, message: 'is a header Herald sets itself (signature, id, timestamp, event or content type)' }));
+}
+
+/** Fields shared by create and patch; the URL check depends on the deployment's SSRF setting. */
+function endpointFields(opts: { allowPrivateTargets: boolean }) {
+  return {
+    url: z.string().superRefine((url, ctx) => {
+      const check = checkEndpointUrl(url, opts);
+      if (!check.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: check.reason });
+    }),
+    description: z.string().max(1000),
+    event_types: z.array(eventTypePattern).min(1).max(100),
+    retry: retryPolicySchema,
+    timeout: durationSchema({ min: 1_000, max: 60_000 }),
+    signature: signatureConfigSchema,
+    headers: z.record(headerName, headerValue).refine((h) => Object.keys(h).length <= 20, 'at most 20 headers'),
+    metadata: metadataSchema,
+  };
+}
+
+export function createEndpointSchema(opts: { allowPrivateTargets: boolean }) {
+  const f = endpointFields(opts);
+  return z
+    .object({
+      tenant_id: idOf('tnt').optional(),
+      url: f.url,
+      description: f.description.default(''),
+      event_types: f.event_types,
+      retry: f.retry.default({ preset: 'default' }),
+      timeout: f.timeout.default(30_000),
+      signature: f.signature.default({ scheme: 'standard-webhooks' }),
+      secret: secretSchema.optional(),
+      headers: f.headers.default({}),
+      verify: z.boolean().default(true),
+      metadata: f.metadata.default({}),
+    })
+    .strict()
+    .superRefine((e, ctx) => {
+      if (e.secret !== undefined && !usableWith(e.signature, e.secret)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['secret'], message: 'standard-webhooks needs a whsec_… or base64 secret' });
+      }
+      for (const fault of customHeaderFaults(e.headers, e.signature)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: fault.path.split('.'), message: fault.message });
+      }
+    });
+}
+
+export function patchEndpointSchema(opts: { allowPrivateTargets: boolean }) {
+  const f = endpointFields(opts);
+  return z
+    .object({
+      url: f.url.optional(),
+      description: f.description.optional(),
+      event_types: f.event_types.optional(),
+      retry: f.retry.optional(),
+      timeout: f.timeout.optional(),
+      signature: f.signature.optional(),
+      headers: f.headers.optional(),
+      metadata: f.metadata.optional(),
+    })
+    .strict();
+}

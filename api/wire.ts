@@ -1,0 +1,60 @@
+// Domain objects as the API shows them (SPEC §9 field names). Secrets never appear here.
+import type { AttemptRecord } from '../db/delivery-repository';
+import type { Endpoint } from '../db/endpoint-repository';
+import type { StoredEvent } from '../db/event-repository';
+import type { Tenant } from '../db/tenant-repository';
+import { formatDuration } from '../domain/durations';
+import { retryPolicyToWire } from '../domain/retry-policy-schema';
+import type { DeliverySummary } from '../temporal/delivery-reader';
+
+export const tenantToWire = (t: Tenant) => ({ id: t.id, name: t.name, alert_email: t.alertEmail, created_at: t.createdAt, updated_at: t.updatedAt });
+
+export const endpointToWire = (e: Endpoint) => ({
+  id: e.id,
+  tenant_id: e.tenantId,
+  url: e.url,
+  description: e.description,
+  event_types: e.eventTypes,
+  retry: retryPolicyToWire(e.retry),
+  timeout: formatDuration(e.timeoutMs),
+  signature: e.signature,
+  headers: e.headers,
+  status: e.status,
+  disabled_reason: e.disabledReason,
+  health: e.health,
+  metadata: e.metadata,
+  created_at: e.createdAt,
+  updated_at: e.updatedAt,
+});
+
+export const eventToWire = (e: StoredEvent) => ({
+  id: e.id,
+  tenant_id: e.tenantId,
+  type: e.type,
+  occurred_at: e.occurredAt,
+  data: e.data,
+  metadata: e.metadata ?? {},
+  idempotency_key: e.idempotencyKey,
+  created_at: e.createdAt,
+});
+
+export const deliverySummaryToWire = (d: DeliverySummary) => ({
+  id: d.id,
+  event_id: d.eventId,
+  endpoint_id: d.endpointId,
+  tenant_id: d.tenantId,
+  event_type: d.eventType,
+  status: d.status,
+  started_at: d.startedAt,
+  ended_at: d.endedAt,
+});
+
+export const attemptToWire = (a: AttemptRecord) => ({
+  number: a.number,
+  trigger: a.trigger,
+  started_at: a.startedAt,
+  duration_ms: a.durationMs,
+  request: a.request,
+  response: a.response,
+  error: a.error,
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().url(),
+  TEMPORAL_ADDRESS: z.string().min(1),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('herald-deliveries'),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  HERALD_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
+  HERALD_ENCRYPTION_KEY: z.string().min(1),
+  HERALD_ALLOW_PRIVATE_TARGETS: booleanFlag,
+  HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.string().url().optional(),
+  HERALD_ALERT_FROM: z.string().default('Herald <herald@localhost>'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  adminKey: string;
+  encryptionKey: string;
+  allowPrivateTargets: boolean;
+  logLevel: z.output<typeof envSchema>['HERALD_LOG_LEVEL'];
+  smtpUrl: string | undefined;
+  alertFrom: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; everything else receives the typed result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration (see README, .env.example):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
+    adminKey: e.HERALD_ADMIN_KEY,
+    encryptionKey: e.HERALD_ENCRYPTION_KEY,
+    allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS,
+    logLevel: e.HERALD_LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    alertFrom: e.HERALD_ALERT_FROM,
+  };
+}

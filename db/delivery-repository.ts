@@ -1,0 +1,121 @@
+import type { Pool } from 'pg';
+import type { Scope } from './endpoint-repository';
+import type { DeliveryRef } from './event-repository';
+
+export interface AttemptRecord {
+  deliveryId: string;
+  number: number;
+  trigger: 'scheduled' | 'manual';
+  startedAt: Date;
+  durationMs: number;
+  request: { url: string; headers: Record<string, string> };
+  response: { status: number; headers: Record<string, string>; body: string } | null;
+  error: { code: string; message: string } | null;
+}
+
+interface DeliveryRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  tenant_id: string;
+  event_type: string;
+  created_at: Date;
+}
+
+interface AttemptRow {
+  delivery_id: string;
+  number: number;
+  trigger: 'scheduled' | 'manual';
+  started_at: Date;
+  duration_ms: number;
+  request_url: string;
+  request_headers: Record<string, string>;
+  response_status: number | null;
+  response_headers: Record<string, string> | null;
+  response_body: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+const toRef = (r: DeliveryRow): DeliveryRef & { createdAt: Date } => ({
+  id: r.id,
+  eventId: r.event_id,
+  endpointId: r.endpoint_id,
+  tenantId: r.tenant_id,
+  eventType: r.event_type,
+  createdAt: r.created_at,
+});
+
+const toAttempt = (r: AttemptRow): AttemptRecord => ({
+  deliveryId: r.delivery_id,
+  number: r.number,
+  trigger: r.trigger,
+  startedAt: r.started_at,
+  durationMs: r.duration_ms,
+  request: { url: r.request_url, headers: r.request_headers },
+  response: r.response_status === null ? null : { status: r.response_status, headers: r.response_headers ?? {}, body: r.response_body ?? '' },
+  error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
+});
+
+export function createDeliveryRepository(pool: Pool) {
+  return {
+    async get(id: string, scope: Scope = {}) {
+      const { rows } = await pool.query<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)', [id, scope.tenantId ?? null]);
+      return rows[0] && toRef(rows[0]);
+    },
+
+    async markStarted(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await pool.query('UPDATE deliveries SET workflow_started_at = now() WHERE id = ANY($1) AND workflow_started_at IS NULL', [ids]);
+    },
+
+    /** Outbox rows whose workflow start was never confirmed (the API died between commit and start). */
+    async listNotStarted(olderThanMs: number, limit: number): Promise<DeliveryRef[]> {
+      const { rows } = await pool.query<DeliveryRow>(
+        `SELECT * FROM deliveries WHERE workflow_started_at IS NULL AND created_at < now() - $1 * interval '1 millisecond'
+         ORDER BY created_at LIMIT $2`,
+        [olderThanMs, limit],
+      );
+      return rows.map(toRef);
+    },
+
+    /** Idempotent: a retried activity that recorded before crashing overwrites its own row. */
+    async recordAttempt(a: AttemptRecord): Promise<void> {
+      await pool.query(
+        `INSERT INTO delivery_attempts (delivery_id, number, trigger, started_at, duration_ms, request_url, request_headers,
+           response_status, response_headers, response_body, error_code, error_message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (delivery_id, number) DO UPDATE SET trigger = EXCLUDED.trigger, started_at = EXCLUDED.started_at,
+           duration_ms = EXCLUDED.duration_ms, request_url = EXCLUDED.request_url, request_headers = EXCLUDED.request_headers,
+           response_status = EXCLUDED.response_status, response_headers = EXCLUDED.response_headers,
+           response_body = EXCLUDED.response_body, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message`,
+        [
+          a.deliveryId,
+          a.number,
+          a.trigger,
+          a.startedAt,
+          a.durationMs,
+          a.request.url,
+          JSON.stringify(a.request.headers),
+          a.response?.status ?? null,
+          a.response ? JSON.stringify(a.response.headers) : null,
+          a.response?.body ?? null,
+          a.error?.code ?? null,
+          a.error?.message ?? null,
+        ],
+      );
+    },
+
+    async attempts(deliveryId: string): Promise<AttemptRecord[]> {
+      const { rows } = await pool.query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number', [deliveryId]);
+      return rows.map(toAttempt);
+    },
+
+    async lastAttemptNumber(deliveryId: string): Promise<number> {
+      const { rows } = await pool.query<{ max: number | null }>('SELECT max(number) AS max FROM delivery_attempts WHERE delivery_id = $1', [deliveryId]);
+      return rows[0]?.max ?? 0;
+    },
+  };
+}
+
+export type DeliveryRepository = ReturnType<typeof createDeliveryRepository>;

@@ -1,0 +1,209 @@
+import type { Pool, PoolClient } from 'pg';
+import type { SecretBox } from '../domain/encryption';
+import { newId } from '../domain/ids';
+import type { RetryPolicy } from '../domain/retry-schedules';
+import type { SignatureConfig } from '../domain/signature-config';
+import { decodeCursor, toPage, type Page } from './pagination';
+
+export type EndpointStatus = 'pending_verification' | 'active' | 'disabled';
+export type EndpointHealth = 'healthy' | 'failing';
+
+/** The settings a client writes; everything else about an endpoint is Herald's to keep. */
+export interface EndpointSettings {
+  url: string;
+  description: string;
+  eventTypes: string[];
+  filter: unknown;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  signature: SignatureConfig;
+  headers: Record<string, string>;
+  rateLimit: { max: number; perMs: number } | null;
+  ordering: 'none' | 'fifo';
+  transform: unknown;
+  metadata: Record<string, unknown>;
+}
+
+export interface Endpoint extends EndpointSettings {
+  id: string;
+  tenantId: string;
+  status: EndpointStatus;
+  disabledReason: string | null;
+  health: EndpointHealth;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EndpointSecret {
+  secret: string;
+  expiresAt: Date | null;
+}
+
+/** A tenant key sees its own tenant only; the admin (tenantId undefined) sees all. */
+export interface Scope {
+  tenantId?: string | undefined;
+}
+
+interface EndpointRow {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  filter: unknown;
+  retry: RetryPolicy;
+  timeout_ms: number;
+  signature: SignatureConfig;
+  headers: Record<string, string>;
+  rate_limit: { max: number; perMs: number } | null;
+  ordering: 'none' | 'fifo';
+  transform: unknown;
+  status: EndpointStatus;
+  disabled_reason: string | null;
+  health: EndpointHealth;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS: Record<keyof EndpointSettings, string> = {
+  url: 'url',
+  description: 'description',
+  eventTypes: 'event_types',
+  filter: 'filter',
+  retry: 'retry',
+  timeoutMs: 'timeout_ms',
+  signature: 'signature',
+  headers: 'headers',
+  rateLimit: 'rate_limit',
+  ordering: 'ordering',
+  transform: 'transform',
+  metadata: 'metadata',
+};
+
+// pg sends JS arrays as PostgreSQL arrays, so jsonb values are serialised here explicitly.
+const JSON_COLUMNS = new Set(['filter', 'retry', 'signature', 'headers', 'rate_limit', 'transform', 'metadata']);
+const toParam = (column: string, value: unknown) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
+
+function toEndpoint(r: EndpointRow): Endpoint {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    url: r.url,
+    description: r.description,
+    eventTypes: r.event_types,
+    filter: r.filter,
+    retry: r.retry,
+    timeoutMs: r.timeout_ms,
+    signature: r.signature,
+    headers: r.headers,
+    rateLimit: r.rate_limit,
+    ordering: r.ordering,
+    transform: r.transform,
+    status: r.status,
+    disabledReason: r.disabled_reason,
+    health: r.health,
+    metadata: r.metadata,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
+  async function insertSecret(db: Pool | PoolClient, endpointId: string, secret: string): Promise<void> {
+    await db.query('INSERT INTO endpoint_secrets (endpoint_id, secret_encrypted) VALUES ($1, $2)', [endpointId, secretBox.encrypt(secret)]);
+  }
+
+  return {
+    /** Creates the endpoint and its first secret in one transaction: both or neither. */
+    async create(input: { tenantId: string; settings: EndpointSettings; status: EndpointStatus; secret: string }): Promise<Endpoint> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const entries = Object.entries(COLUMNS) as [keyof EndpointSettings, string][];
+        const columns = ['id', 'tenant_id', 'status', ...entries.map(([, c]) => c)];
+        const values = [newId('ep'), input.tenantId, input.status, ...entries.map(([k, c]) => toParam(c, input.settings[k]))];
+        const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
+        const { rows } = await client.query<EndpointRow>(`INSERT INTO endpoints (${columns.join(', ')}) VALUES (${placeholders}) RETURNING *`, values);
+        const endpoint = toEndpoint(rows[0]!);
+        await insertSecret(client, endpoint.id, input.secret);
+        await client.query('COMMIT');
+        return endpoint;
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async get(id: string, scope: Scope = {}): Promise<Endpoint | undefined> {
+      const { rows } = await pool.query<EndpointRow>('SELECT * FROM endpoints WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)', [
+        id,
+        scope.tenantId ?? null,
+      ]);
+      return rows[0] && toEndpoint(rows[0]);
+    },
+
+    async list(scope: Scope, opts: { limit: number; cursor?: string }): Promise<Page<Endpoint>> {
+      const { rows } = await pool.query<EndpointRow>(
+        `SELECT * FROM endpoints WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id < $2)
+         ORDER BY id DESC LIMIT $3`,
+        [scope.tenantId ?? null, decodeCursor(opts.cursor), opts.limit + 1],
+      );
+      return toPage(rows.map(toEndpoint), opts.limit);
+    },
+
+    /** The endpoints of a tenant that may receive new events now. */
+    async listReceiving(tenantId: string): Promise<Endpoint[]> {
+      const { rows } = await pool.query<EndpointRow>("SELECT * FROM endpoints WHERE tenant_id = $1 AND status = 'active'", [tenantId]);
+      return rows.map(toEndpoint);
+    },
+
+    async update(id: string, scope: Scope, changes: Partial<EndpointSettings>): Promise<Endpoint | undefined> {
+      const entries = (Object.entries(changes) as [keyof EndpointSettings, unknown][]).filter(([, v]) => v !== undefined);
+      const sets = entries.map(([k], i) => `${COLUMNS[k]} = $${i + 3}`);
+      const { rows } = await pool.query<EndpointRow>(
+        `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
+         WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) RETURNING *`,
+        [id, scope.tenantId ?? null, ...entries.map(([k, v]) => toParam(COLUMNS[k], v))],
+      );
+      return rows[0] && toEndpoint(rows[0]);
+    },
+
+    async setStatus(id: string, status: EndpointStatus, disabledReason: string | null = null): Promise<Endpoint | undefined> {
+      const { rows } = await pool.query<EndpointRow>(
+        'UPDATE endpoints SET status = $2, disabled_reason = $3, updated_at = now() WHERE id = $1 RETURNING *',
+        [id, status, disabledReason],
+      );
+      return rows[0] && toEndpoint(rows[0]);
+    },
+
+    /** A success after failures: cheap when already healthy, which is the common case. */
+    async markHealthy(id: string): Promise<void> {
+      await pool.query("UPDATE endpoints SET health = 'healthy', updated_at = now() WHERE id = $1 AND health <> 'healthy'", [id]);
+    },
+
+    async markFailing(id: string): Promise<void> {
+      await pool.query("UPDATE endpoints SET health = 'failing', updated_at = now() WHERE id = $1 AND health <> 'failing'", [id]);
+    },
+
+    async delete(id: string, scope: Scope): Promise<boolean> {
+      const result = await pool.query('DELETE FROM endpoints WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)', [id, scope.tenantId ?? null]);
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    /** The current secret first, then rotated-out ones that still verify. */
+    async secrets(endpointId: string): Promise<EndpointSecret[]> {
+      const { rows } = await pool.query<{ secret_encrypted: string; expires_at: Date | null }>(
+        `SELECT secret_encrypted, expires_at FROM endpoint_secrets
+         WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now())
+         ORDER BY expires_at IS NULL DESC, created_at DESC`,
+        [endpointId],
+      );
+      return rows.map((r) => ({ secret: secretBox.decrypt(r.secret_encrypted), expiresAt: r.expires_at }));
+    },
+  };
+}
+
+export type EndpointRepository = ReturnType<typeof createEndpointRepository>;

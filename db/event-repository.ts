@@ -1,0 +1,129 @@
+import type { Pool } from 'pg';
+import { deliveryIdFor, newId } from '../domain/ids';
+import type { Scope } from './endpoint-repository';
+import { decodeCursor, toPage, type Page } from './pagination';
+
+export interface StoredEvent {
+  id: string;
+  tenantId: string;
+  type: string;
+  occurredAt: Date;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  idempotencyKey: string | null;
+  createdAt: Date;
+}
+
+export interface NewEvent {
+  tenantId: string;
+  type: string;
+  occurredAt: Date;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  idempotencyKey: string | null;
+}
+
+export interface DeliveryRef {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  tenantId: string;
+  eventType: string;
+}
+
+interface EventRow {
+  id: string;
+  tenant_id: string;
+  type: string;
+  occurred_at: Date;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+  idempotency_key: string | null;
+  created_at: Date;
+}
+
+const toEvent = (r: EventRow): StoredEvent => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  type: r.type,
+  occurredAt: r.occurred_at,
+  data: r.data,
+  metadata: r.metadata,
+  idempotencyKey: r.idempotency_key,
+  createdAt: r.created_at,
+});
+
+export function createEventRepository(pool: Pool) {
+  return {
+    /**
+     * Stores the event and its deliveries (the outbox) in one transaction. An Idempotency-Key
+     * already used by this tenant returns the first event and its deliveries instead.
+     */
+    async publish(event: NewEvent, endpointIds: string[]): Promise<{ event: StoredEvent; deliveries: DeliveryRef[]; created: boolean }> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const inserted = await client.query<EventRow>(
+          `INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING *`,
+          [newId('evt'), event.tenantId, event.type, event.occurredAt, JSON.stringify(event.data), event.metadata && JSON.stringify(event.metadata), event.idempotencyKey],
+        );
+        if (!inserted.rows[0]) {
+          await client.query('ROLLBACK');
+          const existing = await pool.query<EventRow>('SELECT * FROM events WHERE tenant_id = $1 AND idempotency_key = $2', [event.tenantId, event.idempotencyKey]);
+          const first = toEvent(existing.rows[0]!);
+          return { event: first, deliveries: await deliveriesOf(first.id), created: false };
+        }
+        const stored = toEvent(inserted.rows[0]);
+        const deliveries = endpointIds.map((endpointId) => ({
+          id: deliveryIdFor(stored.id, endpointId),
+          eventId: stored.id,
+          endpointId,
+          tenantId: stored.tenantId,
+          eventType: stored.type,
+        }));
+        if (deliveries.length > 0) {
+          await client.query(
+            `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type)
+             SELECT unnest($1::text[]), $2, unnest($3::text[]), $4, $5`,
+            [deliveries.map((d) => d.id), stored.id, endpointIds, stored.tenantId, stored.type],
+          );
+        }
+        await client.query('COMMIT');
+        return { event: stored, deliveries, created: true };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    async get(id: string, scope: Scope = {}): Promise<StoredEvent | undefined> {
+      const { rows } = await pool.query<EventRow>('SELECT * FROM events WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)', [id, scope.tenantId ?? null]);
+      return rows[0] && toEvent(rows[0]);
+    },
+
+    async list(scope: Scope, opts: { limit: number; cursor?: string; type?: string }): Promise<Page<StoredEvent>> {
+      const { rows } = await pool.query<EventRow>(
+        `SELECT * FROM events WHERE ($1::text IS NULL OR tenant_id = $1) AND ($2::text IS NULL OR id < $2)
+           AND ($3::text IS NULL OR type = $3)
+         ORDER BY id DESC LIMIT $4`,
+        [scope.tenantId ?? null, decodeCursor(opts.cursor), opts.type ?? null, opts.limit + 1],
+      );
+      return toPage(rows.map(toEvent), opts.limit);
+    },
+
+    deliveriesOf,
+  };
+
+  async function deliveriesOf(eventId: string): Promise<DeliveryRef[]> {
+    const { rows } = await pool.query<{ id: string; event_id: string; endpoint_id: string; tenant_id: string; event_type: string }>(
+      'SELECT id, event_id, endpoint_id, tenant_id, event_type FROM deliveries WHERE event_id = $1 ORDER BY id',
+      [eventId],
+    );
+    return rows.map((r) => ({ id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, tenantId: r.tenant_id, eventType: r.event_type }));
+  }
+}
+
+export type EventRepository = ReturnType<typeof createEventRepository>;

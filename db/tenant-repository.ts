@@ -1,0 +1,49 @@
+import type { Pool } from 'pg';
+import { newId } from '../domain/ids';
+import { decodeCursor, toPage, type Page } from './pagination';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  alertEmail: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface TenantRow {
+  id: string;
+  name: string;
+  alert_email: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toTenant = (r: TenantRow): Tenant => ({ id: r.id, name: r.name, alertEmail: r.alert_email, createdAt: r.created_at, updatedAt: r.updated_at });
+
+export function createTenantRepository(pool: Pool) {
+  return {
+    async create(input: { name: string; alertEmail: string }): Promise<Tenant> {
+      const { rows } = await pool.query<TenantRow>('INSERT INTO tenants (id, name, alert_email) VALUES ($1, $2, $3) RETURNING *', [
+        newId('tnt'),
+        input.name,
+        input.alertEmail,
+      ]);
+      return toTenant(rows[0]!);
+    },
+
+    async get(id: string): Promise<Tenant | undefined> {
+      const { rows } = await pool.query<TenantRow>('SELECT * FROM tenants WHERE id = $1', [id]);
+      return rows[0] && toTenant(rows[0]);
+    },
+
+    async list(opts: { limit: number; cursor?: string }): Promise<Page<Tenant>> {
+      const { rows } = await pool.query<TenantRow>('SELECT * FROM tenants WHERE ($1::text IS NULL OR id < $1) ORDER BY id DESC LIMIT $2', [
+        decodeCursor(opts.cursor),
+        opts.limit + 1,
+      ]);
+      return toPage(rows.map(toTenant), opts.limit);
+    },
+  };
+}
+
+export type TenantRepository = ReturnType<typeof createTenantRepository>;

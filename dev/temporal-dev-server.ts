@@ -1,0 +1,122 @@
+// Runs `temporal server start-dev` (Temporal server + Web UI in one process) for `npm start` and
+// the integration tests when TEMPORAL_ADDRESS is unset (SPEC §2).
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import { ensureSearchAttributes, SEARCH_ATTRIBUTE_KEYS } from '../temporal/search-attributes';
+import { freePort } from './free-port';
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+
+// Type names as the CLI's --search-attribute flag spells them.
+const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string;
+  namespace: string;
+  stop(): Promise<void>;
+}
+
+export async function startTemporalDevServer(opts: {
+  cliPath: string;
+  /** SQLite file that keeps workflows across restarts; in memory when absent. */
+  dbFile?: string;
+  port?: number;
+  uiPort?: number;
+  namespace?: string;
+  log?: (m: string) => void;
+}): Promise<TemporalDevServer> {
+  const log = opts.log ?? (() => undefined);
+  const namespace = opts.namespace ?? 'default';
+  const port = opts.port ?? (await freePort());
+  let uiPort = opts.uiPort ?? (await freePort());
+  while (uiPort === port) uiPort = await freePort();
+
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
+  args.push('--log-level', 'warn');
+  // "default" always exists; asking the CLI to create it again would be redundant.
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  if (opts.dbFile) {
+    await mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
+    args.push('--db-filename', path.resolve(opts.dbFile));
+  }
+  for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
+
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<string>((resolve) => {
+    child.on('exit', (code, signal) => resolve(signal ?? `code ${code}`));
+    child.on('error', (err) => resolve(err.message));
+  });
+  // Pipes must be drained or the server blocks once they fill; the tail explains failures.
+  let outputTail = '';
+  const onOutput = (chunk: Buffer) => {
+    const text = chunk.toString();
+    outputTail = (outputTail + text).slice(-8000);
+    for (const line of text.split('\n')) if (line.trim()) log(line.trimEnd());
+  };
+  child.stdout.on('data', onOutput);
+  child.stderr.on('data', onOutput);
+
+  // The server must not outlive this process ('exit' handlers can only do synchronous work).
+  const killOnExit = () => child.kill('SIGTERM');
+  process.on('exit', killOnExit);
+
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false)]);
+    if (!graceful) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  const address = `127.0.0.1:${port}`;
+  try {
+    const connection = await waitForFrontend(address, exited);
+    try {
+      // Flags cover a fresh server; this covers a db file created by an older Herald.
+      const added = await ensureSearchAttributes(connection, namespace);
+      if (added.length > 0) log(`registered search attributes ${added.join(', ')} in namespace ${namespace}`);
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    await stop();
+    throw new Error(`Temporal dev server (${opts.cliPath} ${args.join(' ')}) did not start: ${(err as Error).message}\n${outputTail}`, {
+      cause: err,
+    });
+  }
+
+  return { address, uiUrl: `http://127.0.0.1:${uiPort}`, namespace, stop };
+}
+
+/** Retries connecting until the frontend answers, the server exits, or READY_TIMEOUT_MS passes. */
+async function waitForFrontend(address: string, exited: Promise<string>): Promise<Connection> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let exitReason: string | undefined;
+  void exited.then((reason) => (exitReason = reason));
+  for (;;) {
+    if (exitReason !== undefined) throw new Error(`server exited (${exitReason})`);
+    try {
+      return await Connection.connect({ address, connectTimeout: '1s' });
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`no answer on ${address} after ${READY_TIMEOUT_MS / 1000}s`, { cause: err });
+    }
+    await sleep(200);
+  }
+}

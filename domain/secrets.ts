@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { SignatureConfig } from './signature-config';
+
+const WHSEC = 'whsec_';
+const MIN_BYTES = 24;
+const MAX_BYTES = 64;
+
+// RFC 2045 base64: standard alphabet, padded to a multiple of 4.
+const PADDED_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const UNPADDED_BASE64 = /^[A-Za-z0-9+/]*$/;
+// A 64-character key such as the design tool's "64-character HMAC key" (hex is a subset).
+const KEY_64 = /^[A-Za-z0-9_-]{64}$/;
+
+export type GivenSecret = { ok: true; secret: string } | { ok: false; message: string };
+
+/** A new Standard Webhooks secret: 32 random bytes, the middle of the spec's 24–64. */
+export function generateSecret(): string {
+  return WHSEC + randomBytes(32).toString('base64');
+}
+
+// What the standardwebhooks library (@stablelib/base64) decodes: the standard alphabet, padding
+// optional. Node's decoder alone would not do: it silently skips characters it does not know.
+function isBase64(s: string): boolean {
+  return PADDED_BASE64.test(s) || (UNPADDED_BASE64.test(s) && s.length % 4 !== 1);
+}
+
+function decodedLength(base64: string): number {
+  return Buffer.from(base64, 'base64').length;
+}
+
+function inRange(bytes: number): boolean {
+  return bytes >= MIN_BYTES && bytes <= MAX_BYTES;
+}
+
+/**
+ * Accepts a secret a user brings along (SPEC §5) and keeps it exactly as given: receivers
+ * already hold that string, and hmac-sha256/stripe sign with its own bytes.
+ */
+export function parseGivenSecret(s: string): GivenSecret {
+  if (s.startsWith(WHSEC)) {
+    const rest = s.slice(WHSEC.length);
+    if (isBase64(rest) && inRange(decodedLength(rest))) {
+      return { ok: true, secret: s };
+    }
+    return { ok: false, message: `a whsec_ secret must be base64 of ${MIN_BYTES}–${MAX_BYTES} bytes` };
+  }
+  if (KEY_64.test(s)) return { ok: true, secret: s };
+  if (PADDED_BASE64.test(s) && inRange(decodedLength(s))) return { ok: true, secret: s };
+  return {
+    ok: false,
+    message: `must be whsec_<base64>, base64 (RFC 2045) of ${MIN_BYTES}–${MAX_BYTES} bytes, or a 64-character key`,
+  };
+}
+
+/**
+ * The HMAC key bytes a scheme's receivers use (SPEC §5). Standard Webhooks libraries
+ * base64-decode what follows an optional whsec_; GitHub-style and Stripe verifiers feed the
+ * secret string itself to HMAC.
+ */
+export function hmacKeyFor(scheme: SignatureConfig['scheme'], secret: string): Buffer {
+  if (scheme !== 'standard-webhooks') return Buffer.from(secret, 'utf8');
+  const encoded = secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret;
+  // Fail where the library would, instead of signing with a key no receiver can derive.
+  if (encoded.length === 0 || !isBase64(encoded)) {
+    throw new Error('secret is not base64, so Standard Webhooks receivers cannot derive its key');
+  }
+  return Buffer.from(encoded, 'base64');
+}

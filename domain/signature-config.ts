@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Headers Herald sets itself on every request. A configured header may not take one of these
+ * names, or an endpoint could overwrite (and so forge) Herald's own id, timestamp or signature.
+ * Lowercase: HTTP header names compare case-insensitively.
+ */
+export const PROTECTED_HEADERS: readonly string[] = [
+  'content-type',
+  'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'herald-delivery-id',
+  'herald-event-type',
+];
+
+// RFC 9110 §5.6.2 token: anything else cannot be sent as a header name.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+const headerName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(TOKEN, 'must be a valid HTTP header name')
+  .refine((name) => !PROTECTED_HEADERS.includes(name.toLowerCase()), {
+    message: 'is a header Herald sets itself',
+  });
+
+const standardWebhooks = z.object({ scheme: z.literal('standard-webhooks') }).strict();
+
+const hmacSha256 = z
+  .object({
+    scheme: z.literal('hmac-sha256'),
+    header: headerName.default('X-Signature'),
+    prefix: z.string().max(32).regex(/^[\x21-\x7e]*$/, 'must be printable ASCII without spaces').default(''),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    event_header: headerName.optional(),
+    timestamp_header: headerName.optional(),
+    sign_timestamp: z.boolean().default(false),
+  })
+  .strict();
+
+const stripe = z
+  .object({
+    scheme: z.literal('stripe'),
+    header: headerName.default('Stripe-Signature'),
+  })
+  .strict();
+
+type HmacSha256 = z.output<typeof hmacSha256>;
+
+/** Cross-field rules of hmac-sha256, reported on the field a user has to change. */
+function checkHmac(config: HmacSha256, ctx: z.RefinementCtx): void {
+  if (config.sign_timestamp && config.timestamp_header === undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['timestamp_header'],
+      message: 'is required when sign_timestamp is true: the receiver needs the signed timestamp',
+    });
+  }
+  // Two roles on one header name would overwrite each other on the wire.
+  const seen = new Set([config.header.toLowerCase()]);
+  for (const field of ['event_header', 'timestamp_header'] as const) {
+    const name = config[field]?.toLowerCase();
+    if (name === undefined) continue;
+    if (seen.has(name)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: 'repeats another signature header' });
+    }
+    seen.add(name);
+  }
+}
+
+/** An endpoint's signature settings (SPEC §5, wire format §9). Absent means standard-webhooks. */
+export const signatureConfigSchema = z
+  .discriminatedUnion('scheme', [standardWebhooks, hmacSha256, stripe])
+  .superRefine((config, ctx) => {
+    if (config.scheme === 'hmac-sha256') checkHmac(config, ctx);
+  })
+  .default({ scheme: 'standard-webhooks' });
+
+export type SignatureConfig = z.output<typeof signatureConfigSchema>;

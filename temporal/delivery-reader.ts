@@ -1,0 +1,99 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { encodeCursor, decodeCursor, type Page } from '../db/pagination';
+import { stateQuery } from '../workflows/delivery-definitions';
+import type { DeliveryState, DeliveryStatus } from '../workflows/delivery-types';
+import { endpointIdKey, eventIdKey, eventTypeKey, SEARCH_ATTRIBUTES, statusKey, tenantIdKey } from './search-attributes';
+
+export interface DeliverySummary {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  tenantId: string;
+  eventType: string;
+  status: DeliveryStatus;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+export interface DeliveryFilter {
+  tenantId?: string | undefined;
+  endpointId?: string | undefined;
+  eventId?: string | undefined;
+  eventType?: string | undefined;
+  status?: DeliveryStatus | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+}
+
+// Values reach the visibility query as literals; the API validates them, and this refuses
+// anything that could still close the quote.
+function literal(value: string): string {
+  if (/['"\\]/.test(value)) throw new Error('unsafe visibility query value');
+  return `'${value}'`;
+}
+
+export function visibilityQuery(filter: DeliveryFilter): string {
+  const clauses = [`WorkflowType = 'deliveryWorkflow'`];
+  const byKey: [string, string | undefined][] = [
+    [SEARCH_ATTRIBUTES.tenantId, filter.tenantId],
+    [SEARCH_ATTRIBUTES.endpointId, filter.endpointId],
+    [SEARCH_ATTRIBUTES.eventId, filter.eventId],
+    [SEARCH_ATTRIBUTES.eventType, filter.eventType],
+    [SEARCH_ATTRIBUTES.status, filter.status],
+  ];
+  for (const [name, value] of byKey) if (value !== undefined) clauses.push(`${name} = ${literal(value)}`);
+  if (filter.since) clauses.push(`StartTime >= ${literal(filter.since.toISOString())}`);
+  if (filter.until) clauses.push(`StartTime < ${literal(filter.until.toISOString())}`);
+  return clauses.join(' AND ');
+}
+
+const timestampToDate = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | null =>
+  t?.seconds == null ? null : new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
+
+/** Reads deliveries back from Temporal: lists from visibility, one delivery's live state by query. */
+export function createDeliveryReader(client: Client, namespace: string) {
+  return {
+    async list(filter: DeliveryFilter, opts: { limit: number; cursor?: string }): Promise<Page<DeliverySummary>> {
+      const token = decodeCursor(opts.cursor);
+      const response = await client.workflowService.listWorkflowExecutions({
+        namespace,
+        pageSize: opts.limit,
+        query: visibilityQuery(filter),
+        nextPageToken: token ? Buffer.from(token, 'base64') : null,
+      });
+      const data = response.executions.map((execution): DeliverySummary => {
+        const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+        return {
+          id: execution.execution?.workflowId ?? '',
+          eventId: attributes.get(eventIdKey) ?? '',
+          endpointId: attributes.get(endpointIdKey) ?? '',
+          tenantId: attributes.get(tenantIdKey) ?? '',
+          eventType: attributes.get(eventTypeKey) ?? '',
+          status: (attributes.get(statusKey) ?? 'pending') as DeliveryStatus,
+          startedAt: timestampToDate(execution.startTime),
+          endedAt: timestampToDate(execution.closeTime),
+        };
+      });
+      const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64') : null;
+      return { data, nextCursor: next && encodeCursor(next) };
+    },
+
+    /** The live state of the latest run, or undefined when no workflow was started yet. */
+    async state(deliveryId: string): Promise<DeliveryState | undefined> {
+      const handle = client.workflow.getHandle(deliveryId);
+      try {
+        return await handle.query(stateQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        // A query needs a worker; without one, visibility still knows the status.
+        const description = await handle.describe().catch(() => undefined);
+        if (!description) throw err;
+        const status = (description.typedSearchAttributes.get(statusKey) ?? 'pending') as DeliveryStatus;
+        return { deliveryId, status, nextAttemptAt: null, attempts: [] };
+      }
+    },
+  };
+}
+
+export type DeliveryReader = ReturnType<typeof createDeliveryReader>;

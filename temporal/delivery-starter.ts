@@ -1,0 +1,69 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { DeliveryRepository } from '../db/delivery-repository';
+import type { DeliveryRef } from '../db/event-repository';
+import type { deliveryWorkflow } from '../workflows/delivery';
+import { retryNowSignal } from '../workflows/delivery-definitions';
+import type { DeliveryInput } from '../workflows/delivery-types';
+import { endpointIdKey, eventIdKey, eventTypeKey, statusKey, tenantIdKey } from './search-attributes';
+
+const WORKFLOW_TYPE = 'deliveryWorkflow';
+
+function searchAttributes(ref: DeliveryRef) {
+  return [
+    { key: tenantIdKey, value: ref.tenantId },
+    { key: endpointIdKey, value: ref.endpointId },
+    { key: eventIdKey, value: ref.eventId },
+    { key: eventTypeKey, value: ref.eventType },
+    { key: statusKey, value: 'pending' },
+  ];
+}
+
+function inputFor(ref: DeliveryRef, firstAttemptNumber: number, firstTrigger: DeliveryInput['firstTrigger']): DeliveryInput {
+  return { deliveryId: ref.id, eventId: ref.eventId, endpointId: ref.endpointId, tenantId: ref.tenantId, eventType: ref.eventType, firstAttemptNumber, firstTrigger };
+}
+
+/** Starts delivery workflows; the workflow id is the delivery id, so starting twice is harmless. */
+export function createDeliveryStarter(client: Client, taskQueue: string, deliveries: DeliveryRepository) {
+  async function startOne(ref: DeliveryRef): Promise<void> {
+    try {
+      await client.workflow.start<typeof deliveryWorkflow>(WORKFLOW_TYPE, {
+        workflowId: ref.id,
+        taskQueue,
+        args: [inputFor(ref, 1, 'scheduled')],
+        // Running: keep it. Ended: never run a published delivery again; that is what retry is for.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributes(ref),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  return {
+    /** Starts the workflows of freshly stored deliveries and clears them from the outbox. */
+    async start(refs: DeliveryRef[]): Promise<void> {
+      await Promise.all(refs.map(startOne));
+      await deliveries.markStarted(refs.map((r) => r.id));
+    },
+
+    /**
+     * Manual retry. A delivery waiting for its next attempt is signalled to attempt now; an ended
+     * one runs again as a new run of the same workflow id, its attempt numbers following on.
+     * signalWithStart does both atomically, so a delivery ending meanwhile is not missed.
+     */
+    async retryNow(ref: DeliveryRef): Promise<void> {
+      const nextNumber = (await deliveries.lastAttemptNumber(ref.id)) + 1;
+      await client.workflow.signalWithStart<typeof deliveryWorkflow, []>(WORKFLOW_TYPE, {
+        workflowId: ref.id,
+        taskQueue,
+        args: [inputFor(ref, nextNumber, 'manual')],
+        signal: retryNowSignal,
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: searchAttributes(ref),
+      });
+    },
+  };
+}
+
+export type DeliveryStarter = ReturnType<typeof createDeliveryStarter>;

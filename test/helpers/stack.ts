@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { buildAppDeps } from '../../api/build-deps';
+import { loadConfig } from '../../config/config';
+import { createPool } from '../../db/pool';
+import { startTemporalDevServer } from '../../dev/temporal-dev-server';
+import { findTemporalCli } from '../../dev/temporal-cli';
+import { generateMasterKey } from '../../domain/encryption';
+import { createHeraldWorker, type HeraldWorker } from '../../worker/create-worker';
+import { createTestDatabase } from './database';
+
+let runtimeInstalled = false;
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+}
+
+/**
+ * Herald as a user runs it, in-process: a real Temporal dev server, a fresh PostgreSQL
+ * database, the worker and the API on loopback. One per test file.
+ */
+export async function startStack(env: Record<string, string> = {}) {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const temporal = await startTemporalDevServer({ cliPath: await findTemporalCli() });
+  const database = await createTestDatabase();
+  const adminKey = `admin_${randomBytes(16).toString('hex')}`;
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_UI_URL: temporal.uiUrl,
+    TEMPORAL_TASK_QUEUE: `herald-test-${randomBytes(4).toString('hex')}`,
+    HERALD_ADMIN_KEY: adminKey,
+    HERALD_ENCRYPTION_KEY: generateMasterKey(),
+    HERALD_ALLOW_PRIVATE_TARGETS: 'true',
+    HERALD_LOG_LEVEL: process.env.HERALD_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const logger = pino({ level: config.logLevel });
+  const pool = createPool(config.databaseUrl);
+  const deps = await buildAppDeps(config, logger, pool);
+  const server: Server = createApp(deps).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let worker: HeraldWorker | undefined;
+  const startWorker = async () => {
+    worker = await createHeraldWorker({ config, logger, pool });
+    void worker.run();
+  };
+  await startWorker();
+
+  async function api(method: string, path: string, body?: unknown, opts: { key?: string; headers?: Record<string, string>; raw?: string } = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { authorization: `Bearer ${opts.key ?? adminKey}`, ...opts.headers };
+    const payload = opts.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(baseUrl + path, { method, headers, ...(payload !== undefined && { body: payload }) });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  }
+
+  return {
+    config,
+    pool,
+    deps,
+    baseUrl,
+    adminKey,
+    api,
+    async stopWorker() {
+      await worker?.shutdown();
+      worker = undefined;
+    },
+    startWorker,
+    async stop() {
+      await worker?.shutdown();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await deps.close();
+      await pool.end();
+      await database.drop();
+      await temporal.stop();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;

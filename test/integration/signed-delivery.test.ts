@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { startStack, type Stack } from '../helpers/stack';
+
+describe('a first-time successful delivery', () => {
+  let stack: Stack;
+  let receiver: Receiver;
+  before(async () => {
+    stack = await startStack();
+    receiver = await startReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.stop();
+  });
+
+  it('is signed so the standardwebhooks library verifies it, and logged as one attempt', async () => {
+    const { tenantId, endpoint } = await createTenantWithEndpoint(stack, receiver.url);
+    const { secret } = (await stack.api('GET', `/v1/endpoints/${endpoint.id}/secret`)).body;
+    assert.match(secret, /^whsec_/);
+
+    const published = await publish(stack, tenantId, { type: 'design.exported', data: { design_id: 'd_42' } });
+    assert.equal(published.deliveries.length, 1);
+    const [request] = await receiver.waitFor(1);
+
+    const payload = new Webhook(secret).verify(request!.body, request!.headers as Record<string, string>) as Record<string, unknown>;
+    assert.deepEqual(payload.data, { design_id: 'd_42' });
+    assert.equal(payload.id, published.id);
+    assert.equal(request!.headers['webhook-id'], published.deliveries[0]!.id);
+    assert.equal(request!.headers['content-type'], 'application/json');
+    assert.match(String(request!.headers['user-agent']), /^Herald\//);
+
+    const detail = await waitForStatus(stack, published.deliveries[0]!.id, 'succeeded');
+    assert.equal(detail.attempts.length, 1);
+    assert.equal(detail.attempts[0].response.status, 200);
+    assert.equal(detail.attempts[0].trigger, 'scheduled');
+    assert.match(detail.temporal_ui_url, /\/namespaces\/default\/workflows\/dlv_/);
+  });
+
+  it('signs an hmac-sha256 endpoint with a sha256= prefix over the raw body', async () => {
+    const { tenantId, endpoint } = await createTenantWithEndpoint(stack, receiver.url, {
+      signature: { scheme: 'hmac-sha256', header: 'X-Hub-Signature-256', prefix: 'sha256=', event_header: 'X-Event' },
+      secret: 'a'.repeat(64),
+    });
+    const before = receiver.requests.length;
+    await publish(stack, tenantId, { type: 'build-status-changed' });
+    const request = (await receiver.waitFor(before + 1))[before]!;
+    const expected = 'sha256=' + createHmac('sha256', 'a'.repeat(64)).update(request.body).digest('hex');
+    assert.equal(request.headers['x-hub-signature-256'], expected);
+    assert.equal(request.headers['x-event'], 'build-status-changed');
+    assert.ok(endpoint.id);
+  });
+
+  it('signs a stripe-style endpoint as t=<unix>,v1=<hex hmac of "t.body">', async () => {
+    const secret = 'b'.repeat(64);
+    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url, { signature: { scheme: 'stripe', header: 'Stripe-Signature' }, secret });
+    const before = receiver.requests.length;
+    await publish(stack, tenantId);
+    const request = (await receiver.waitFor(before + 1))[before]!;
+    const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers['stripe-signature']));
+    assert.ok(match, `unexpected header ${request.headers['stripe-signature']}`);
+    const expected = createHmac('sha256', secret).update(`${match[1]}.${request.body}`).digest('hex');
+    assert.equal(match[2], expected);
+    assert.ok(Math.abs(Number(match[1]) - Date.now() / 1000) < 30);
+  });
+});

@@ -1,0 +1,57 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import { createHttpSender } from '../activities/http-sender';
+import type { Config } from '../config/config';
+import { createDeliveryRepository } from '../db/delivery-repository';
+import { createEndpointRepository } from '../db/endpoint-repository';
+import { createEventRepository } from '../db/event-repository';
+import { createSecretBox } from '../domain/encryption';
+import { USER_AGENT } from '../domain/version';
+
+export interface HeraldWorker {
+  worker: Worker;
+  /** Runs until shutdown; in-flight attempts finish (or are handed back) before it resolves. */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** A worker on Herald's task queue with every activity wired to this process's dependencies. */
+export async function createHeraldWorker(opts: { config: Config; logger: Logger; pool: Pool }): Promise<HeraldWorker> {
+  const { config, logger, pool } = opts;
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const sender = createHttpSender({ allowPrivateTargets: config.allowPrivateTargets, userAgent: USER_AGENT });
+  const activities = createActivities({
+    endpoints: createEndpointRepository(pool, createSecretBox(config.encryptionKey)),
+    events: createEventRepository(pool),
+    deliveries: createDeliveryRepository(pool),
+    sender,
+    logger,
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities,
+    // Attempts wait on receivers, not on CPU: many can be in flight at once.
+    maxConcurrentActivityTaskExecutions: 200,
+    shutdownGraceTime: '30s',
+  });
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    run() {
+      running ??= worker.run().finally(async () => {
+        await sender.close();
+        await connection.close();
+      });
+      return running;
+    },
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}

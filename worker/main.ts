@@ -1,0 +1,24 @@
+import { loadConfig } from '../config/config';
+import { createLogger } from '../config/logger';
+import { createPool } from '../db/pool';
+import { createHeraldWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const pool = createPool(config.databaseUrl);
+  try {
+    const herald = await createHeraldWorker({ config, logger, pool });
+    // SIGINT/SIGTERM are handled by the Temporal worker itself: it stops polling and lets
+    // in-flight attempts finish within the grace time.
+    logger.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
+    await herald.run();
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

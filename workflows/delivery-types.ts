@@ -1,0 +1,54 @@
+// Types shared by the delivery workflow, its activities and the API. Ids only: no payloads, no
+// secrets ever enter workflow inputs, outputs or history.
+import type { RetryPolicy } from '../domain/retry-schedules';
+
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'retrying', 'succeeded', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export type AttemptTrigger = 'scheduled' | 'manual';
+
+export interface DeliveryInput {
+  deliveryId: string;
+  eventId: string;
+  endpointId: string;
+  tenantId: string;
+  eventType: string;
+  /** 1 for a new delivery; a manual rerun of an ended delivery continues its numbering. */
+  firstAttemptNumber: number;
+  /** What starts this run's first attempt: publishing (`scheduled`) or a manual retry. */
+  firstTrigger: AttemptTrigger;
+}
+
+export interface AttemptRequest {
+  deliveryId: string;
+  eventId: string;
+  endpointId: string;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+}
+
+/** What an attempt tells the workflow: compact, so history stays small and free of receiver data. */
+export type AttemptOutcome =
+  | { result: 'succeeded'; status: number }
+  | { result: 'failed'; status?: number; errorCode: string; retryPolicy: RetryPolicy; retryAfterMs?: number }
+  /** The receiver answered 410: no further attempts; the activity has disabled the endpoint. */
+  | { result: 'gone'; status: 410 }
+  /** The endpoint is disabled or deleted: the delivery ends without sending. */
+  | { result: 'cancelled'; reason: string };
+
+export interface AttemptSummary {
+  number: number;
+  trigger: AttemptTrigger;
+  startedAt: string;
+  result: AttemptOutcome['result'];
+  status?: number;
+  errorCode?: string;
+}
+
+export interface DeliveryState {
+  deliveryId: string;
+  status: DeliveryStatus;
+  nextAttemptAt: string | null;
+  attempts: AttemptSummary[];
+  cancelReason?: string;
+}
