@@ -9,6 +9,7 @@ import { createEndpointRepository } from '../db/endpoint-repository';
 import { createEventRepository } from '../db/event-repository';
 import { createSecretBox } from '../domain/encryption';
 import { USER_AGENT } from '../domain/version';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 
 export interface HeraldWorker {
   worker: Worker;
@@ -21,6 +22,9 @@ export interface HeraldWorker {
 export async function createHeraldWorker(opts: { config: Config; logger: Logger; pool: Pool }): Promise<HeraldWorker> {
   const { config, logger, pool } = opts;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // A long-lived Temporal server (docker-compose) learns Herald's search attributes here; the dev
+  // server already has them from its start-up flags, so this is one cheap list call there.
+  await ensureSearchAttributes(connection, config.temporal.namespace);
   const sender = createHttpSender({ allowPrivateTargets: config.allowPrivateTargets, userAgent: USER_AGENT });
   const activities = createActivities({
     endpoints: createEndpointRepository(pool, createSecretBox(config.encryptionKey)),

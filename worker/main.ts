@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
+import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createHeraldWorker } from './create-worker';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const pool = createPool(config.databaseUrl);
   try {
+    await migrate(pool);
     const herald = await createHeraldWorker({ config, logger, pool });
     // SIGINT/SIGTERM are handled by the Temporal worker itself: it stops polling and lets
     // in-flight attempts finish within the grace time.
