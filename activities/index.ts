@@ -1,12 +1,14 @@
 import { createAttemptDelivery, type AttemptDeps } from './attempt';
-import { createRecordDeliveryFailed } from './delivery-failed';
+import { createDeliveryFailedActivities, type DeliveryFailedDeps } from './delivery-failed';
+import { createMaintenanceActivities, type MaintenanceDeps } from './maintenance';
 
-export type ActivityDeps = AttemptDeps;
+export type ActivityDeps = AttemptDeps & DeliveryFailedDeps & MaintenanceDeps;
 
 /** Every activity the worker registers, built over the process's shared dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     attemptDelivery: createAttemptDelivery(deps),
-    recordDeliveryFailed: createRecordDeliveryFailed(deps),
+    ...createDeliveryFailedActivities(deps),
+    ...createMaintenanceActivities(deps),
   };
 }

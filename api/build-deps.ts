@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createHttpSender } from '../activities/http-sender';
 import type { Config } from '../config/config';
+import { createApiKeyRepository } from '../db/api-key-repository';
 import { createDeliveryRepository } from '../db/delivery-repository';
 import { createEndpointRepository } from '../db/endpoint-repository';
 import { createEventRepository } from '../db/event-repository';
@@ -10,6 +11,7 @@ import { createTenantRepository } from '../db/tenant-repository';
 import { createSecretBox } from '../domain/encryption';
 import { USER_AGENT } from '../domain/version';
 import { createDeliveryReader } from '../temporal/delivery-reader';
+import { createEventPublisher } from '../services/event-publisher';
 import { createDeliveryStarter } from '../temporal/delivery-starter';
 import type { AppDeps } from './deps';
 
@@ -18,6 +20,9 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const deliveries = createDeliveryRepository(pool);
+  const endpoints = createEndpointRepository(pool, createSecretBox(config.encryptionKey));
+  const events = createEventRepository(pool);
+  const starter = createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries);
   const sender = createHttpSender({ allowPrivateTargets: config.allowPrivateTargets, userAgent: USER_AGENT });
   return {
     config,
@@ -26,11 +31,13 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
     temporal,
     sender,
     tenants: createTenantRepository(pool),
-    endpoints: createEndpointRepository(pool, createSecretBox(config.encryptionKey)),
-    events: createEventRepository(pool),
+    apiKeys: createApiKeyRepository(pool),
+    endpoints,
+    events,
     deliveries,
-    starter: createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries),
+    starter,
     reader: createDeliveryReader(temporal, config.temporal.namespace),
+    publishEvent: createEventPublisher({ endpoints, events, starter, logger }),
     async close() {
       await sender.close();
       await connection.close();

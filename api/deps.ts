@@ -3,11 +3,13 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { HttpSender } from '../activities/http-sender';
 import type { Config } from '../config/config';
+import type { ApiKeyRepository } from '../db/api-key-repository';
 import type { DeliveryRepository } from '../db/delivery-repository';
 import type { EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository } from '../db/event-repository';
 import type { TenantRepository } from '../db/tenant-repository';
 import type { DeliveryReader } from '../temporal/delivery-reader';
+import type { EventPublisher } from '../services/event-publisher';
 import type { DeliveryStarter } from '../temporal/delivery-starter';
 
 /** Everything the routes use, built once per process by api/server.ts (or a test). */
@@ -18,9 +20,11 @@ export interface AppDeps {
   temporal: Client;
   sender: HttpSender;
   tenants: TenantRepository;
+  apiKeys: ApiKeyRepository;
   endpoints: EndpointRepository;
   events: EventRepository;
   deliveries: DeliveryRepository;
   starter: DeliveryStarter;
   reader: DeliveryReader;
+  publishEvent: EventPublisher;
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { durationSchema } from '../domain/durations';
+
+const DAY = 86_400_000;
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -19,6 +22,11 @@ const envSchema = z.object({
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().url().optional(),
   HERALD_ALERT_FROM: z.string().default('Herald <herald@localhost>'),
+  HERALD_PUBLIC_URL: z.string().url().optional(),
+  HERALD_ALERT_INTERVAL: durationSchema({ min: 0, max: 7 * DAY }).default('1h'),
+  HERALD_AUTO_DISABLE_AFTER: durationSchema({ min: 0, max: 365 * DAY }).default('5d'),
+  HERALD_EVENT_RETENTION: durationSchema({ min: 60_000, max: 3650 * DAY }).default('30d'),
+  HERALD_MAINTENANCE_INTERVAL: durationSchema({ min: 1_000, max: DAY }).default('1m'),
 });
 
 export interface Config {
@@ -32,6 +40,17 @@ export interface Config {
   logLevel: z.output<typeof envSchema>['HERALD_LOG_LEVEL'];
   smtpUrl: string | undefined;
   alertFrom: string;
+  /** Where people reach the API; alert mails link to it. */
+  publicUrl: string;
+  lifecycle: {
+    /** At most one alert mail per endpoint within this time. */
+    alertIntervalMs: number;
+    /** An endpoint failing without a break for this long is disabled; 0 = never. */
+    autoDisableAfterMs: number;
+    eventRetentionMs: number;
+    /** How often the maintenance schedule runs its checks. */
+    maintenanceIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -55,5 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.HERALD_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,
+    publicUrl: e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    lifecycle: {
+      alertIntervalMs: e.HERALD_ALERT_INTERVAL,
+      autoDisableAfterMs: e.HERALD_AUTO_DISABLE_AFTER,
+      eventRetentionMs: e.HERALD_EVENT_RETENTION,
+      maintenanceIntervalMs: e.HERALD_MAINTENANCE_INTERVAL,
+    },
   };
 }

@@ -64,6 +64,22 @@ export function createDeliveryRepository(pool: Pool) {
       return rows[0] && toRef(rows[0]);
     },
 
+    /** The deliveries an endpoint already has for some events. */
+    async forEndpoint(endpointId: string, eventIds: string[]): Promise<DeliveryRef[]> {
+      const { rows } = await pool.query<DeliveryRow>('SELECT * FROM deliveries WHERE endpoint_id = $1 AND event_id = ANY($2)', [endpointId, eventIds]);
+      return rows.map(toRef);
+    },
+
+    /** Adds deliveries (replay of events an endpoint never got); existing ones are left as they are. */
+    async createMissing(refs: DeliveryRef[]): Promise<void> {
+      if (refs.length === 0) return;
+      await pool.query(
+        `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
+        [refs.map((r) => r.id), refs.map((r) => r.eventId), refs.map((r) => r.endpointId), refs.map((r) => r.tenantId), refs.map((r) => r.eventType)],
+      );
+    },
+
     async markStarted(ids: string[]): Promise<void> {
       if (ids.length === 0) return;
       await pool.query('UPDATE deliveries SET workflow_started_at = now() WHERE id = ANY($1) AND workflow_started_at IS NULL', [ids]);

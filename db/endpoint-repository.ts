@@ -181,11 +181,74 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
 
     /** A success after failures: cheap when already healthy, which is the common case. */
     async markHealthy(id: string): Promise<void> {
-      await pool.query("UPDATE endpoints SET health = 'healthy', updated_at = now() WHERE id = $1 AND health <> 'healthy'", [id]);
+      await pool.query(
+        "UPDATE endpoints SET health = 'healthy', failing_since = NULL, updated_at = now() WHERE id = $1 AND health <> 'healthy'",
+        [id],
+      );
     },
 
+    /** The first exhaustion starts the "failing since" clock; later ones keep it running. */
     async markFailing(id: string): Promise<void> {
-      await pool.query("UPDATE endpoints SET health = 'failing', updated_at = now() WHERE id = $1 AND health <> 'failing'", [id]);
+      await pool.query(
+        "UPDATE endpoints SET health = 'failing', failing_since = now(), updated_at = now() WHERE id = $1 AND health <> 'failing'",
+        [id],
+      );
+    },
+
+    /** Active endpoints whose health has been `failing` without a break for longer than `periodMs`. */
+    async listFailingLongerThan(periodMs: number): Promise<Endpoint[]> {
+      const { rows } = await pool.query<EndpointRow>(
+        `SELECT * FROM endpoints WHERE status = 'active' AND health = 'failing'
+           AND failing_since < now() - $1 * interval '1 millisecond'`,
+        [periodMs],
+      );
+      return rows.map(toEndpoint);
+    },
+
+    /**
+     * Claims the endpoint's alert slot: true (and the slot taken) when no alert went out within
+     * `intervalMs`. One UPDATE, so concurrent failures of one endpoint cannot both claim it.
+     */
+    async claimAlertSlot(id: string, intervalMs: number): Promise<boolean> {
+      const result = await pool.query(
+        `UPDATE endpoints SET last_alert_at = now()
+         WHERE id = $1 AND (last_alert_at IS NULL OR last_alert_at <= now() - $2 * interval '1 millisecond')`,
+        [id, intervalMs],
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+
+    /** Gives back a claimed slot when the mail could not be sent, so the retry may claim it again. */
+    async releaseAlertSlot(id: string): Promise<void> {
+      await pool.query('UPDATE endpoints SET last_alert_at = NULL WHERE id = $1', [id]);
+    },
+
+    /** Rotation: the current secret keeps verifying until the grace period ends; `secret` becomes current. */
+    async rotateSecret(id: string, secret: string, graceMs: number): Promise<void> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(
+          "UPDATE endpoint_secrets SET expires_at = now() + $2 * interval '1 millisecond' WHERE endpoint_id = $1 AND expires_at IS NULL",
+          [id, graceMs],
+        );
+        await insertSecret(client, id, secret);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+
+    /** Disables an active endpoint; undefined when it was not active (already disabled, or gone). */
+    async disableIfActive(id: string, reason: string): Promise<Endpoint | undefined> {
+      const { rows } = await pool.query<EndpointRow>(
+        "UPDATE endpoints SET status = 'disabled', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active' RETURNING *",
+        [id, reason],
+      );
+      return rows[0] && toEndpoint(rows[0]);
     },
 
     async delete(id: string, scope: Scope): Promise<boolean> {

@@ -114,6 +114,25 @@ export function createEventRepository(pool: Pool) {
       return toPage(rows.map(toEvent), opts.limit);
     },
 
+    /** A tenant's events created in [since, until), oldest first: the candidates of a replay. */
+    async listInWindow(tenantId: string, since: Date, until: Date, limit: number): Promise<StoredEvent[]> {
+      const { rows } = await pool.query<EventRow>(
+        'SELECT * FROM events WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY created_at, id LIMIT $4',
+        [tenantId, since, until, limit],
+      );
+      return rows.map(toEvent);
+    },
+
+    /** Retention: deletes in bounded batches so one run never holds a long lock. */
+    async deleteOlderThan(ageMs: number, batch = 5_000): Promise<number> {
+      const result = await pool.query(
+        `DELETE FROM events WHERE id IN (
+           SELECT id FROM events WHERE created_at < now() - $1 * interval '1 millisecond' LIMIT $2)`,
+        [ageMs, batch],
+      );
+      return result.rowCount ?? 0;
+    },
+
     deliveriesOf,
   };
 

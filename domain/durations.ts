@@ -3,9 +3,11 @@ import { z } from 'zod';
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 
-/** Parses `500ms`, `30s`, `5m`, `2h`, `1d` (or a number of milliseconds); undefined when malformed. */
+/** Parses `500ms`, `30s`, `5m`, `2h`, `1d` (or milliseconds, as a number or digits); undefined when malformed. */
 export function parseDuration(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  // Environment variables are strings: "0" or "60000" there means milliseconds too.
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
   const match = DURATION_PATTERN.exec(value.trim());
   if (!match) return undefined;
   const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];

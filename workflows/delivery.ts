@@ -9,7 +9,7 @@ type Activities = ReturnType<typeof createActivities>;
 
 // HTTP failures come back as outcomes and the workflow owns that schedule; Temporal's own
 // retries only cover infrastructure faults (PostgreSQL down, worker lost mid-attempt).
-const { attemptDelivery, recordDeliveryFailed } = proxyActivities<Activities>({
+const { attemptDelivery, markEndpointFailing, sendFailureAlert, publishWebhookFailed } = proxyActivities<Activities>({
   startToCloseTimeout: '90s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -51,11 +51,11 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
 
     if (outcome.result === 'succeeded') return end(state, setStatus, 'succeeded');
     if (outcome.result === 'cancelled') return end(state, setStatus, 'cancelled', outcome.reason);
-    if (outcome.result === 'gone') return exhausted(state, setStatus, input, attemptNumber);
+    if (outcome.result === 'gone') return exhausted(state, setStatus, input);
     if (cancelRequested) return end(state, setStatus, 'cancelled', 'cancelled by request');
 
     const scheduled = delayAfterAttempt(outcome.retryPolicy, attemptsMade, Math.random);
-    if (scheduled === undefined) return exhausted(state, setStatus, input, attemptNumber);
+    if (scheduled === undefined) return exhausted(state, setStatus, input);
     const delay = Math.max(scheduled, Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
 
     state.nextAttemptAt = new Date(Date.now() + delay).toISOString();
@@ -83,16 +83,16 @@ async function exhausted(
   state: DeliveryState,
   setStatus: (s: DeliveryStatus) => void,
   input: DeliveryInput,
-  lastAttemptNumber: number,
 ): Promise<DeliveryState> {
   end(state, setStatus, 'failed');
-  await recordDeliveryFailed({
+  const failed = {
     deliveryId: input.deliveryId,
+    eventId: input.eventId,
     endpointId: input.endpointId,
     tenantId: input.tenantId,
     eventType: input.eventType,
-    lastAttemptNumber,
     workflowRunId: workflowInfo().runId,
-  });
+  };
+  await Promise.all([markEndpointFailing(failed), sendFailureAlert(failed), publishWebhookFailed(failed)]);
   return state;
 }

@@ -4,9 +4,19 @@ import type { EndpointSettings } from '../../db/endpoint-repository';
 import type { AppDeps } from '../deps';
 import { conflict, notFound, validationFailed } from '../problems';
 import { listQuery } from '../schemas/common';
-import { createEndpointSchema, customHeaderFaults, patchEndpointSchema } from '../schemas/endpoint';
+import {
+  createEndpointSchema,
+  customHeaderFaults,
+  patchEndpointSchema,
+  replaySchema,
+  rotateSecretSchema,
+  secretUsableWith,
+  testEventSchema,
+} from '../schemas/endpoint';
 import { scopeOf, tenantForWrite } from '../scope';
 import { createEndpointVerifier } from '../services/endpoint-verification';
+import { createReplayer, REPLAY_LIMIT } from '../services/replay';
+import { createSampleSender, sampleResultToWire } from '../services/sample-sender';
 import { parseInput } from '../validate';
 import { endpointToWire } from '../wire';
 
@@ -16,6 +26,8 @@ export function endpointsRouter(deps: AppDeps): Router {
   const createSchema = createEndpointSchema(schemaOpts);
   const patchSchema = patchEndpointSchema(schemaOpts);
   const verifyEndpoint = createEndpointVerifier(deps);
+  const sendSample = createSampleSender(deps);
+  const replay = createReplayer(deps);
 
   const load = async (id: string, scope: ReturnType<typeof scopeOf>) => {
     const endpoint = await deps.endpoints.get(id, scope);
@@ -109,6 +121,39 @@ export function endpointsRouter(deps: AppDeps): Router {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     if (endpoint.status === 'pending_verification') throw conflict('the endpoint is not verified yet: POST /v1/endpoints/:id/verify');
     ctx.body = endpointToWire((await deps.endpoints.setStatus(endpoint.id, 'active')) ?? endpoint);
+  });
+
+  router.post('/:id/secret/rotate', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    const input = parseInput(rotateSecretSchema, ctx.state.body ?? {});
+    const secret = input.secret ?? generateSecret();
+    if (!secretUsableWith(endpoint.signature, secret)) {
+      throw validationFailed([{ path: 'secret', message: 'standard-webhooks needs a whsec_… or base64 secret' }]);
+    }
+    await deps.endpoints.rotateSecret(endpoint.id, secret, input.grace_period);
+    const [current, ...previous] = await deps.endpoints.secrets(endpoint.id);
+    ctx.body = { secret: current?.secret ?? null, previous: previous.map((p) => ({ secret: p.secret, expires_at: p.expiresAt })) };
+  });
+
+  router.post('/:id/test', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    const input = parseInput(testEventSchema, ctx.state.body ?? {});
+    const type = input.event_type ?? endpoint.eventTypes.find((t) => !t.includes('*')) ?? 'webhook.test';
+    const data = input.data ?? { test: true, message: `Test event from Herald for ${endpoint.id}` };
+    const { id, result } = await sendSample(endpoint, { type, data, timeoutMs: endpoint.timeoutMs });
+    ctx.body = { id, event_type: type, ...sampleResultToWire(result) };
+  });
+
+  router.post('/:id/replay', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    const input = parseInput(replaySchema, ctx.state.body);
+    const replayed = await replay(endpoint, {
+      since: new Date(input.since),
+      until: input.until ? new Date(input.until) : new Date(),
+      status: input.status,
+    });
+    ctx.status = 202;
+    ctx.body = { replayed: replayed.length, limit: REPLAY_LIMIT, deliveries: replayed.map((d) => ({ id: d.id, event_id: d.eventId })) };
   });
 
   return router;

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { subscribesTo } from '../../domain/subscriptions';
 import type { AppDeps } from '../deps';
 import { notFound, validationFailed } from '../problems';
 import { idempotencyKeySchema, listEventsQuery, publishEventSchema } from '../schemas/event';
@@ -16,22 +15,14 @@ export function eventsRouter(deps: AppDeps): Router {
     const tenantId = tenantForWrite(ctx, input.tenant_id);
     if (!(await deps.tenants.get(tenantId))) throw validationFailed([{ path: 'tenant_id', message: 'no such tenant' }]);
 
-    const receiving = (await deps.endpoints.listReceiving(tenantId)).filter((e) => subscribesTo(e.eventTypes, input.type));
-    const { event, deliveries } = await deps.events.publish(
-      {
-        tenantId,
-        type: input.type,
-        occurredAt: input.occurred_at ? new Date(input.occurred_at) : new Date(),
-        data: input.data,
-        metadata: input.metadata ?? null,
-        idempotencyKey: idempotencyKey ?? null,
-      },
-      receiving.map((e) => e.id),
-    );
-    // The event and its deliveries are committed: if starting fails now, the outbox sweep
-    // starts them later, so the event is accepted either way. A repeated Idempotency-Key
-    // starts them again, which is harmless (deterministic workflow ids).
-    await deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, eventId: event.id }, 'delivery start deferred to the outbox sweep'));
+    const { event, deliveries } = await deps.publishEvent({
+      tenantId,
+      type: input.type,
+      occurredAt: input.occurred_at ? new Date(input.occurred_at) : new Date(),
+      data: input.data,
+      metadata: input.metadata ?? null,
+      idempotencyKey: idempotencyKey ?? null,
+    });
     ctx.status = 202;
     ctx.body = { id: event.id, deliveries: deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) };
   });

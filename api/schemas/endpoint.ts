@@ -18,7 +18,7 @@ const secretSchema = z.string().superRefine((value, ctx) => {
 });
 
 /** A secret the scheme's receivers can turn into a key (a 64-character key may not be base64). */
-function usableWith(signature: SignatureConfig, secret: string): boolean {
+export function secretUsableWith(signature: SignatureConfig, secret: string): boolean {
   try {
     hmacKeyFor(signature.scheme, secret);
     return true;
@@ -81,7 +81,7 @@ export function createEndpointSchema(opts: { allowPrivateTargets: boolean }) {
     })
     .strict()
     .superRefine((e, ctx) => {
-      if (e.secret !== undefined && !usableWith(e.signature, e.secret)) {
+      if (e.secret !== undefined && !secretUsableWith(e.signature, e.secret)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['secret'], message: 'standard-webhooks needs a whsec_… or base64 secret' });
       }
       for (const fault of customHeaderFaults(e.headers, e.signature)) {
@@ -105,3 +105,28 @@ export function patchEndpointSchema(opts: { allowPrivateTargets: boolean }) {
     })
     .strict();
 }
+
+const DAY = 86_400_000;
+
+export const rotateSecretSchema = z
+  .object({
+    grace_period: durationSchema({ min: 0, max: 7 * DAY }).default('24h'),
+    secret: secretSchema.optional(),
+  })
+  .strict();
+
+export const testEventSchema = z
+  .object({
+    event_type: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an event type name').optional(),
+    data: z.unknown().optional(),
+  })
+  .strict();
+
+export const replaySchema = z
+  .object({
+    since: z.string().datetime({ offset: true }),
+    until: z.string().datetime({ offset: true }).optional(),
+    status: z.enum(['all', 'failed', 'not_delivered']).default('all'),
+  })
+  .strict()
+  .refine((r) => r.until === undefined || Date.parse(r.until) > Date.parse(r.since), { path: ['until'], message: 'must be after since' });

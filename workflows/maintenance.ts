@@ -1,0 +1,19 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { disableLongFailingEndpoints, deleteExpiredEvents, startStrandedDeliveries } = proxyActivities<Activities>({
+  startToCloseTimeout: '5m',
+  retry: { maximumAttempts: 3 },
+});
+
+/** One run of Herald's periodic checks, started by the maintenance Temporal Schedule. */
+export async function maintenanceWorkflow(): Promise<{ disabled: string[]; expiredEvents: number; strandedDeliveries: number }> {
+  const [disabled, expiredEvents, strandedDeliveries] = await Promise.all([
+    disableLongFailingEndpoints(),
+    deleteExpiredEvents(),
+    startStrandedDeliveries(),
+  ]);
+  return { disabled, expiredEvents, strandedDeliveries };
+}
