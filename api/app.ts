@@ -23,7 +23,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
 
   const v1 = new Router({ prefix: '/v1' });
-  v1.use(authenticate(deps.config.adminKey), jsonBody(BODY_LIMIT_BYTES));
+  v1.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys }), jsonBody(BODY_LIMIT_BYTES));
   for (const router of [tenantsRouter(deps), endpointsRouter(deps), eventsRouter(deps), deliveriesRouter(deps)]) {
     v1.use(router.routes(), router.allowedMethods());
   }

@@ -43,6 +43,21 @@ export function createTenantRepository(pool: Pool) {
       ]);
       return toPage(rows.map(toTenant), opts.limit);
     },
+
+    async update(id: string, changes: { name?: string | undefined; alertEmail?: string | undefined }): Promise<Tenant | undefined> {
+      const { rows } = await pool.query<TenantRow>(
+        `UPDATE tenants SET name = coalesce($2, name), alert_email = coalesce($3, alert_email), updated_at = now()
+         WHERE id = $1 RETURNING *`,
+        [id, changes.name ?? null, changes.alertEmail ?? null],
+      );
+      return rows[0] && toTenant(rows[0]);
+    },
+
+    /** Deletes the tenant; its endpoints, events, deliveries and API keys go with it (ON DELETE CASCADE). */
+    async delete(id: string): Promise<boolean> {
+      const result = await pool.query('DELETE FROM tenants WHERE id = $1', [id]);
+      return (result.rowCount ?? 0) > 0;
+    },
   };
 }
 

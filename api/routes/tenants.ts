@@ -2,10 +2,11 @@ import Router from '@koa/router';
 import type { AppDeps } from '../deps';
 import { notFound } from '../problems';
 import { listQuery } from '../schemas/common';
-import { createTenantSchema } from '../schemas/tenant';
+import { createTenantSchema, patchTenantSchema } from '../schemas/tenant';
 import { requireAdmin } from '../scope';
 import { parseInput } from '../validate';
 import { tenantToWire } from '../wire';
+import { apiKeysRouter } from './api-keys';
 
 export function tenantsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/tenants' });
@@ -32,6 +33,21 @@ export function tenantsRouter(deps: AppDeps): Router {
     if (!tenant) throw notFound('tenant');
     ctx.body = tenantToWire(tenant);
   });
+
+  router.patch('/:id', async (ctx) => {
+    const input = parseInput(patchTenantSchema, ctx.state.body ?? {});
+    const tenant = await deps.tenants.update(ctx.params.id!, { name: input.name, alertEmail: input.alert_email });
+    if (!tenant) throw notFound('tenant');
+    ctx.body = tenantToWire(tenant);
+  });
+
+  router.delete('/:id', async (ctx) => {
+    if (!(await deps.tenants.delete(ctx.params.id!))) throw notFound('tenant');
+    ctx.status = 204;
+  });
+
+  const apiKeys = apiKeysRouter(deps);
+  router.use('/:id/api-keys', apiKeys.routes(), apiKeys.allowedMethods());
 
   return router;
 }

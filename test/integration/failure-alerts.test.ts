@@ -84,7 +84,7 @@ describe('when a delivery exhausts its schedule', () => {
   });
 });
 
-describe('an endpoint failing without a break', () => {
+describe('the maintenance schedule', () => {
   let stack: Stack;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   const receivers: Receiver[] = [];
@@ -116,5 +116,20 @@ describe('an endpoint failing without a break', () => {
     assert.equal(JSON.parse(notice!.body).type, 'endpoint.disabled');
     assert.equal(JSON.parse(notice!.body).data.endpoint_id, endpoint.id);
     await eventually(async () => (smtp.mails.some((m) => unfold(m.raw).includes('disabled')) ? true : undefined));
+  });
+
+  it('starts a delivery whose workflow start was lost between commit and start (API crash)', async () => {
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const { tenantId, endpoint } = await createTenantWithEndpoint(stack, hook.url);
+    // What the API commits before it would start the workflow: the event and its outbox row.
+    const { deliveries } = await stack.deps.events.publish(
+      { tenantId, type: 'design.exported', occurredAt: new Date(), data: { crash: true }, metadata: null, idempotencyKey: null },
+      [endpoint.id],
+    );
+    await stack.pool.query("UPDATE deliveries SET created_at = now() - interval '1 minute' WHERE id = $1", [deliveries[0]!.id]);
+    const [request] = await hook.waitFor(1, 20_000);
+    assert.equal(request!.headers['webhook-id'], deliveries[0]!.id);
+    await waitForStatus(stack, deliveries[0]!.id, 'succeeded');
   });
 });
