@@ -6,6 +6,7 @@ import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { deliveriesRouter } from './routes/deliveries';
 import { endpointsRouter } from './routes/endpoints';
+import { eventTypesRouter } from './routes/event-types';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
 import { tenantsRouter } from './routes/tenants';
@@ -24,7 +25,7 @@ export function createApp(deps: AppDeps): Koa {
 
   const v1 = new Router({ prefix: '/v1' });
   v1.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys }), jsonBody(BODY_LIMIT_BYTES));
-  for (const router of [tenantsRouter(deps), endpointsRouter(deps), eventsRouter(deps), deliveriesRouter(deps)]) {
+  for (const router of [tenantsRouter(deps), eventTypesRouter(deps), endpointsRouter(deps), eventsRouter(deps), deliveriesRouter(deps)]) {
     v1.use(router.routes(), router.allowedMethods());
   }
   app.use(v1.routes());

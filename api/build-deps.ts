@@ -7,6 +7,7 @@ import { createApiKeyRepository } from '../db/api-key-repository';
 import { createDeliveryRepository } from '../db/delivery-repository';
 import { createEndpointRepository } from '../db/endpoint-repository';
 import { createEventRepository } from '../db/event-repository';
+import { createEventTypeRepository } from '../db/event-type-repository';
 import { createTenantRepository } from '../db/tenant-repository';
 import { createSecretBox } from '../domain/encryption';
 import { USER_AGENT } from '../domain/version';
@@ -31,6 +32,7 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
     temporal,
     sender,
     tenants: createTenantRepository(pool),
+    eventTypes: createEventTypeRepository(pool),
     apiKeys: createApiKeyRepository(pool),
     endpoints,
     events,

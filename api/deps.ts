@@ -7,6 +7,7 @@ import type { ApiKeyRepository } from '../db/api-key-repository';
 import type { DeliveryRepository } from '../db/delivery-repository';
 import type { EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository } from '../db/event-repository';
+import type { EventTypeRepository } from '../db/event-type-repository';
 import type { TenantRepository } from '../db/tenant-repository';
 import type { DeliveryReader } from '../temporal/delivery-reader';
 import type { EventPublisher } from '../services/event-publisher';
@@ -21,6 +22,7 @@ export interface AppDeps {
   sender: HttpSender;
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
+  eventTypes: EventTypeRepository;
   endpoints: EndpointRepository;
   events: EventRepository;
   deliveries: DeliveryRepository;
