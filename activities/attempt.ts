@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DeliveryRepository } from '../db/delivery-repository';
 import type { Endpoint, EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository } from '../db/event-repository';
+import type { RateLimitRepository } from '../db/rate-limit-repository';
 import { redactHeaders } from '../domain/redact';
 import type { AttemptOutcome, AttemptRequest } from '../workflows/delivery-types';
 import { buildRequest } from './build-request';
@@ -11,6 +12,7 @@ export interface AttemptDeps {
   endpoints: EndpointRepository;
   events: EventRepository;
   deliveries: DeliveryRepository;
+  rateLimits: RateLimitRepository;
   sender: HttpSender;
   logger: Logger;
   now?: () => Date;
@@ -28,6 +30,11 @@ export function createAttemptDelivery(deps: AttemptDeps) {
     if (endpoint.status === 'disabled') return { result: 'cancelled', reason: `endpoint disabled (${endpoint.disabledReason ?? 'manual'})` };
     const event = await deps.events.get(req.eventId);
     if (!event) return { result: 'cancelled', reason: 'event no longer retained' };
+    if (endpoint.rateLimit) {
+      const waitMs = await deps.rateLimits.acquire(endpoint.id, endpoint.rateLimit, req.slotReserved);
+      // The workflow waits on a durable timer, so a waiting delivery survives any crash.
+      if (waitMs > 0) return { result: 'throttled', waitMs };
+    }
 
     const startedAt = now();
     const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);

@@ -1,5 +1,6 @@
 import { createAttemptDelivery, type AttemptDeps } from './attempt';
 import { createDeliveryFailedActivities, type DeliveryFailedDeps } from './delivery-failed';
+import { createFifoActivities } from './fifo';
 import { createMaintenanceActivities, type MaintenanceDeps } from './maintenance';
 
 export type ActivityDeps = AttemptDeps & DeliveryFailedDeps & MaintenanceDeps;
@@ -10,5 +11,6 @@ export function createActivities(deps: ActivityDeps) {
     attemptDelivery: createAttemptDelivery(deps),
     ...createDeliveryFailedActivities(deps),
     ...createMaintenanceActivities(deps),
+    ...createFifoActivities(deps),
   };
 }

@@ -19,6 +19,8 @@ export const endpointToWire = (e: Endpoint) => ({
   timeout: formatDuration(e.timeoutMs),
   signature: e.signature,
   headers: e.headers,
+  rate_limit: e.rateLimit && { max: e.rateLimit.max, per: formatDuration(e.rateLimit.perMs) },
+  ordering: e.ordering,
   status: e.status,
   disabled_reason: e.disabledReason,
   health: e.health,

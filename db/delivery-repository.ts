@@ -19,6 +19,7 @@ interface DeliveryRow {
   endpoint_id: string;
   tenant_id: string;
   event_type: string;
+  ordered: boolean;
   created_at: Date;
 }
 
@@ -43,6 +44,7 @@ const toRef = (r: DeliveryRow): DeliveryRef & { createdAt: Date } => ({
   endpointId: r.endpoint_id,
   tenantId: r.tenant_id,
   eventType: r.event_type,
+  ordered: r.ordered,
   createdAt: r.created_at,
 });
 
@@ -74,9 +76,16 @@ export function createDeliveryRepository(pool: Pool) {
     async createMissing(refs: DeliveryRef[]): Promise<void> {
       if (refs.length === 0) return;
       await pool.query(
-        `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (id) DO NOTHING`,
-        [refs.map((r) => r.id), refs.map((r) => r.eventId), refs.map((r) => r.endpointId), refs.map((r) => r.tenantId), refs.map((r) => r.eventType)],
+        `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[]) ON CONFLICT (id) DO NOTHING`,
+        [
+          refs.map((r) => r.id),
+          refs.map((r) => r.eventId),
+          refs.map((r) => r.endpointId),
+          refs.map((r) => r.tenantId),
+          refs.map((r) => r.eventType),
+          refs.map((r) => r.ordered),
+        ],
       );
     },
 
@@ -125,6 +134,25 @@ export function createDeliveryRepository(pool: Pool) {
     async attempts(deliveryId: string): Promise<AttemptRecord[]> {
       const { rows } = await pool.query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number', [deliveryId]);
       return rows.map(toAttempt);
+    },
+
+    /** Whether this delivery is the first of its FIFO endpoint's line that has not ended. */
+    async isFifoHead(deliveryId: string, endpointId: string): Promise<boolean> {
+      const { rows } = await pool.query<{ id: string }>(
+        'SELECT id FROM deliveries WHERE endpoint_id = $1 AND ordered AND ended_at IS NULL ORDER BY seq LIMIT 1',
+        [endpointId],
+      );
+      return rows[0]?.id === deliveryId;
+    },
+
+    /** Leaves the FIFO line; returns the delivery now at its head, if any, to be woken up. */
+    async leaveFifoLine(deliveryId: string, endpointId: string): Promise<string | null> {
+      await pool.query('UPDATE deliveries SET ended_at = now() WHERE id = $1 AND ended_at IS NULL', [deliveryId]);
+      const { rows } = await pool.query<{ id: string }>(
+        'SELECT id FROM deliveries WHERE endpoint_id = $1 AND ordered AND ended_at IS NULL ORDER BY seq LIMIT 1',
+        [endpointId],
+      );
+      return rows[0]?.id ?? null;
     },
 
     async lastAttemptNumber(deliveryId: string): Promise<number> {

@@ -29,6 +29,14 @@ export interface DeliveryRef {
   endpointId: string;
   tenantId: string;
   eventType: string;
+  /** Held in its endpoint's FIFO line. */
+  ordered: boolean;
+}
+
+/** An endpoint an event is published to. */
+export interface Recipient {
+  id: string;
+  ordering: 'none' | 'fifo';
 }
 
 interface EventRow {
@@ -59,7 +67,7 @@ export function createEventRepository(pool: Pool) {
      * Stores the event and its deliveries (the outbox) in one transaction. An Idempotency-Key
      * already used by this tenant returns the first event and its deliveries instead.
      */
-    async publish(event: NewEvent, endpointIds: string[]): Promise<{ event: StoredEvent; deliveries: DeliveryRef[]; created: boolean }> {
+    async publish(event: NewEvent, recipients: Recipient[]): Promise<{ event: StoredEvent; deliveries: DeliveryRef[]; created: boolean }> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
@@ -75,18 +83,30 @@ export function createEventRepository(pool: Pool) {
           return { event: first, deliveries: await deliveriesOf(first.id), created: false };
         }
         const stored = toEvent(inserted.rows[0]);
-        const deliveries = endpointIds.map((endpointId) => ({
-          id: deliveryIdFor(stored.id, endpointId),
+        const deliveries = recipients.map((r) => ({
+          id: deliveryIdFor(stored.id, r.id),
           eventId: stored.id,
-          endpointId,
+          endpointId: r.id,
           tenantId: stored.tenantId,
           eventType: stored.type,
+          ordered: r.ordering === 'fifo',
         }));
+        // Publishes to one FIFO endpoint take turns, so its line (seq) follows commit order.
+        for (const fifo of deliveries.filter((d) => d.ordered).sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [fifo.endpointId]);
+        }
         if (deliveries.length > 0) {
           await client.query(
-            `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type)
-             SELECT unnest($1::text[]), $2, unnest($3::text[]), $4, $5`,
-            [deliveries.map((d) => d.id), stored.id, endpointIds, stored.tenantId, stored.type],
+            `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])`,
+            [
+              deliveries.map((d) => d.id),
+              deliveries.map((d) => d.eventId),
+              deliveries.map((d) => d.endpointId),
+              deliveries.map((d) => d.tenantId),
+              deliveries.map((d) => d.eventType),
+              deliveries.map((d) => d.ordered),
+            ],
           );
         }
         await client.query('COMMIT');
@@ -137,11 +157,11 @@ export function createEventRepository(pool: Pool) {
   };
 
   async function deliveriesOf(eventId: string): Promise<DeliveryRef[]> {
-    const { rows } = await pool.query<{ id: string; event_id: string; endpoint_id: string; tenant_id: string; event_type: string }>(
-      'SELECT id, event_id, endpoint_id, tenant_id, event_type FROM deliveries WHERE event_id = $1 ORDER BY id',
+    const { rows } = await pool.query<{ id: string; event_id: string; endpoint_id: string; tenant_id: string; event_type: string; ordered: boolean }>(
+      'SELECT id, event_id, endpoint_id, tenant_id, event_type, ordered FROM deliveries WHERE event_id = $1 ORDER BY id',
       [eventId],
     );
-    return rows.map((r) => ({ id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, tenantId: r.tenant_id, eventType: r.event_type }));
+    return rows.map((r) => ({ id: r.id, eventId: r.event_id, endpointId: r.endpoint_id, tenantId: r.tenant_id, eventType: r.event_type, ordered: r.ordered }));
   }
 }
 

@@ -16,7 +16,7 @@ export interface PublishResult {
 export function createEventPublisher(deps: { endpoints: EndpointRepository; events: EventRepository; starter: DeliveryStarter; logger: Logger }) {
   return async function publishEvent(input: NewEvent): Promise<PublishResult> {
     const receiving = (await deps.endpoints.listReceiving(input.tenantId)).filter((e) => subscribesTo(e.eventTypes, input.type));
-    const { event, deliveries } = await deps.events.publish(input, receiving.map((e) => e.id));
+    const { event, deliveries } = await deps.events.publish(input, receiving);
     // The event and its deliveries are committed: if starting fails now, the maintenance sweep
     // starts them later, so the event is accepted either way. A repeated Idempotency-Key starts
     // them again, which is harmless (deterministic workflow ids).

@@ -18,8 +18,8 @@ function searchAttributes(ref: DeliveryRef) {
   ];
 }
 
-function inputFor(ref: DeliveryRef, firstAttemptNumber: number, firstTrigger: DeliveryInput['firstTrigger']): DeliveryInput {
-  return { deliveryId: ref.id, eventId: ref.eventId, endpointId: ref.endpointId, tenantId: ref.tenantId, eventType: ref.eventType, firstAttemptNumber, firstTrigger };
+function inputFor(ref: DeliveryRef, firstAttemptNumber: number, firstTrigger: DeliveryInput['firstTrigger'], ordered: boolean): DeliveryInput {
+  return { deliveryId: ref.id, eventId: ref.eventId, endpointId: ref.endpointId, tenantId: ref.tenantId, eventType: ref.eventType, firstAttemptNumber, firstTrigger, ordered };
 }
 
 /** Starts delivery workflows; the workflow id is the delivery id, so starting twice is harmless. */
@@ -29,7 +29,7 @@ export function createDeliveryStarter(client: Client, taskQueue: string, deliver
       await client.workflow.start<typeof deliveryWorkflow>(WORKFLOW_TYPE, {
         workflowId: ref.id,
         taskQueue,
-        args: [inputFor(ref, 1, 'scheduled')],
+        args: [inputFor(ref, 1, 'scheduled', ref.ordered)],
         // Running: keep it. Ended: never run a published delivery again; that is what retry is for.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -57,7 +57,8 @@ export function createDeliveryStarter(client: Client, taskQueue: string, deliver
       await client.workflow.signalWithStart<typeof deliveryWorkflow, []>(WORKFLOW_TYPE, {
         workflowId: ref.id,
         taskQueue,
-        args: [inputFor(ref, nextNumber, 'manual')],
+        // A manual rerun of an ended delivery is not held in the FIFO line again: it was asked for now.
+        args: [inputFor(ref, nextNumber, 'manual', false)],
         signal: retryNowSignal,
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: searchAttributes(ref),

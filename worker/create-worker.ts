@@ -8,6 +8,7 @@ import type { Config } from '../config/config';
 import { createDeliveryRepository } from '../db/delivery-repository';
 import { createEndpointRepository } from '../db/endpoint-repository';
 import { createEventRepository } from '../db/event-repository';
+import { createRateLimitRepository } from '../db/rate-limit-repository';
 import { createTenantRepository } from '../db/tenant-repository';
 import { createSecretBox } from '../domain/encryption';
 import { USER_AGENT } from '../domain/version';
@@ -47,6 +48,7 @@ export async function createHeraldWorker(opts: { config: Config; logger: Logger;
     events,
     deliveries,
     tenants: createTenantRepository(pool),
+    rateLimits: createRateLimitRepository(pool),
     sender,
     mailer,
     starter,

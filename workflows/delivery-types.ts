@@ -17,6 +17,8 @@ export interface DeliveryInput {
   firstAttemptNumber: number;
   /** What starts this run's first attempt: publishing (`scheduled`) or a manual retry. */
   firstTrigger: AttemptTrigger;
+  /** Waits for its turn in the endpoint's FIFO line before the first attempt. */
+  ordered: boolean;
 }
 
 export interface AttemptRequest {
@@ -25,6 +27,8 @@ export interface AttemptRequest {
   endpointId: string;
   attemptNumber: number;
   trigger: AttemptTrigger;
+  /** A rate-limit slot was already reserved for this attempt (after a `throttled` outcome). */
+  slotReserved: boolean;
 }
 
 /** What an attempt tells the workflow: compact, so history stays small and free of receiver data. */
@@ -34,13 +38,17 @@ export type AttemptOutcome =
   /** The receiver answered 410: no further attempts; the activity has disabled the endpoint. */
   | { result: 'gone'; status: 410 }
   /** The endpoint is disabled or deleted: the delivery ends without sending. */
-  | { result: 'cancelled'; reason: string };
+  | { result: 'cancelled'; reason: string }
+  /** Nothing sent: the endpoint's rate limit reserved a send slot `waitMs` from now. */
+  | { result: 'throttled'; waitMs: number }
+  /** The endpoint's transform failed on this event: retrying cannot help. */
+  | { result: 'transform_error'; message: string };
 
 export interface AttemptSummary {
   number: number;
   trigger: AttemptTrigger;
   startedAt: string;
-  result: AttemptOutcome['result'];
+  result: 'succeeded' | 'failed' | 'gone' | 'transform_error';
   status?: number;
   errorCode?: string;
 }

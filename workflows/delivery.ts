@@ -3,7 +3,8 @@ import type { createActivities } from '../activities';
 import { delayAfterAttempt } from '../domain/retry-schedules';
 import { statusKey } from '../temporal/search-attributes';
 import { cancelSignal, retryNowSignal, stateQuery } from './delivery-definitions';
-import type { AttemptOutcome, AttemptTrigger, DeliveryInput, DeliveryState, DeliveryStatus } from './delivery-types';
+import type { AttemptOutcome, AttemptRequest, AttemptSummary, DeliveryInput, DeliveryState, DeliveryStatus } from './delivery-types';
+import { passTurn, waitForTurn } from './fifo-line';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -17,6 +18,8 @@ const { attemptDelivery, markEndpointFailing, sendFailureAlert, publishWebhookFa
 /** A receiver's Retry-After may push the next attempt back, but never beyond this. */
 const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
 
+type SentOutcome = Exclude<AttemptOutcome, { result: 'throttled' }>;
+
 /** One event to one endpoint: attempts on the endpoint's schedule until success, exhaustion or cancel. */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryState> {
   const state: DeliveryState = { deliveryId: input.deliveryId, status: 'pending', nextAttemptAt: null, attempts: [] };
@@ -26,65 +29,74 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
   setHandler(retryNowSignal, () => void (retryRequested = true));
   setHandler(cancelSignal, () => void (cancelRequested = true));
 
-  const setStatus = (status: DeliveryStatus): void => {
+  const setStatus = (status: DeliveryStatus, reason?: string): DeliveryState => {
     state.status = status;
+    if (reason !== undefined) state.cancelReason = reason;
     upsertSearchAttributes([{ key: statusKey, value: status }]);
+    return state;
   };
+  const cancelled = () => setStatus('cancelled', 'cancelled by request');
 
-  let attemptNumber = input.firstAttemptNumber;
-  let trigger: AttemptTrigger = input.firstTrigger;
-  for (let attemptsMade = 1; ; attemptsMade++, attemptNumber++) {
-    if (cancelRequested) return end(state, setStatus, 'cancelled', 'cancelled by request');
-    // A retry-now that arrives during an attempt asks for the attempt after it, not this one.
-    retryRequested = false;
-    state.nextAttemptAt = null;
-    setStatus('delivering');
-    const startedAt = new Date().toISOString();
-    const outcome = await attemptDelivery({
-      deliveryId: input.deliveryId,
-      eventId: input.eventId,
-      endpointId: input.endpointId,
-      attemptNumber,
-      trigger,
-    });
-    if (outcome.result !== 'cancelled') state.attempts.push(summarise(attemptNumber, trigger, startedAt, outcome));
+  /** Sends one attempt, first waiting (durably, cancellably) for a rate-limit slot if needed. */
+  async function send(request: Omit<AttemptRequest, 'slotReserved'>): Promise<SentOutcome | undefined> {
+    let outcome = await attemptDelivery({ ...request, slotReserved: false });
+    while (outcome.result === 'throttled') {
+      if (await condition(() => cancelRequested, outcome.waitMs)) return undefined;
+      outcome = await attemptDelivery({ ...request, slotReserved: true });
+    }
+    return outcome;
+  }
 
-    if (outcome.result === 'succeeded') return end(state, setStatus, 'succeeded');
-    if (outcome.result === 'cancelled') return end(state, setStatus, 'cancelled', outcome.reason);
-    if (outcome.result === 'gone') return exhausted(state, setStatus, input);
-    if (cancelRequested) return end(state, setStatus, 'cancelled', 'cancelled by request');
+  async function attemptUntilDone(): Promise<DeliveryState> {
+    let trigger = input.firstTrigger;
+    for (let attemptsMade = 1, number = input.firstAttemptNumber; ; attemptsMade++, number++) {
+      if (cancelRequested) return cancelled();
+      // A retry-now that arrives during an attempt asks for the attempt after it, not this one.
+      retryRequested = false;
+      state.nextAttemptAt = null;
+      setStatus('delivering');
+      const startedAt = new Date().toISOString();
+      const outcome = await send({ deliveryId: input.deliveryId, eventId: input.eventId, endpointId: input.endpointId, attemptNumber: number, trigger });
+      if (outcome === undefined) return cancelled();
+      if (outcome.result === 'cancelled') return setStatus('cancelled', outcome.reason);
+      state.attempts.push(summarise(number, trigger, startedAt, outcome));
 
-    const scheduled = delayAfterAttempt(outcome.retryPolicy, attemptsMade, Math.random);
-    if (scheduled === undefined) return exhausted(state, setStatus, input);
-    const delay = Math.max(scheduled, Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
+      if (outcome.result === 'succeeded') return setStatus('succeeded');
+      if (outcome.result !== 'failed') return exhausted(input, setStatus);
+      if (cancelRequested) return cancelled();
+      const scheduled = delayAfterAttempt(outcome.retryPolicy, attemptsMade, Math.random);
+      if (scheduled === undefined) return exhausted(input, setStatus);
+      const delay = Math.max(scheduled, Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
 
-    state.nextAttemptAt = new Date(Date.now() + delay).toISOString();
-    setStatus('retrying');
-    await condition(() => retryRequested || cancelRequested, delay);
-    trigger = retryRequested ? 'manual' : 'scheduled';
+      state.nextAttemptAt = new Date(Date.now() + delay).toISOString();
+      setStatus('retrying');
+      await condition(() => retryRequested || cancelRequested, delay);
+      trigger = retryRequested ? 'manual' : 'scheduled';
+    }
+  }
+
+  if (!input.ordered) return attemptUntilDone();
+  // FIFO: wait for this delivery's turn, and whatever happens, hand the turn on at the end.
+  try {
+    if (!(await waitForTurn(input.deliveryId, input.endpointId, () => cancelRequested))) return cancelled();
+    return await attemptUntilDone();
+  } finally {
+    await passTurn(input.deliveryId, input.endpointId);
   }
 }
 
-function summarise(number: number, trigger: AttemptTrigger, startedAt: string, outcome: AttemptOutcome) {
-  const summary: DeliveryState['attempts'][number] = { number, trigger, startedAt, result: outcome.result };
+function summarise(number: number, trigger: AttemptSummary['trigger'], startedAt: string, outcome: Exclude<SentOutcome, { result: 'cancelled' }>): AttemptSummary {
+  const summary: AttemptSummary = { number, trigger, startedAt, result: outcome.result };
   if ('status' in outcome && outcome.status !== undefined) summary.status = outcome.status;
   if (outcome.result === 'failed') summary.errorCode = outcome.errorCode;
+  if (outcome.result === 'transform_error') summary.errorCode = 'transform_error';
   return summary;
 }
 
-function end(state: DeliveryState, setStatus: (s: DeliveryStatus) => void, status: DeliveryStatus, reason?: string): DeliveryState {
+/** The schedule is exhausted (or the receiver said 410, or the transform failed): SPEC §4 exhaustion. */
+async function exhausted(input: DeliveryInput, setStatus: (s: DeliveryStatus) => DeliveryState): Promise<DeliveryState> {
+  const state = setStatus('failed');
   state.nextAttemptAt = null;
-  if (reason !== undefined) state.cancelReason = reason;
-  setStatus(status);
-  return state;
-}
-
-async function exhausted(
-  state: DeliveryState,
-  setStatus: (s: DeliveryStatus) => void,
-  input: DeliveryInput,
-): Promise<DeliveryState> {
-  end(state, setStatus, 'failed');
   const failed = {
     deliveryId: input.deliveryId,
     eventId: input.eventId,

@@ -18,7 +18,8 @@ import { createEndpointVerifier } from '../services/endpoint-verification';
 import { createReplayer, REPLAY_LIMIT } from '../services/replay';
 import { createSampleSender, sampleResultToWire } from '../services/sample-sender';
 import { parseInput } from '../validate';
-import { endpointToWire } from '../wire';
+import { deliverySummaryToWire, endpointToWire } from '../wire';
+import { listDeliveriesQuery } from '../schemas/delivery';
 
 export function endpointsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/endpoints' });
@@ -48,8 +49,8 @@ export function endpointsRouter(deps: AppDeps): Router {
       timeoutMs: input.timeout,
       signature: input.signature,
       headers: input.headers,
-      rateLimit: null,
-      ordering: 'none',
+      rateLimit: input.rate_limit,
+      ordering: input.ordering,
       transform: null,
       metadata: input.metadata,
     };
@@ -87,6 +88,8 @@ export function endpointsRouter(deps: AppDeps): Router {
       ...(input.timeout !== undefined && { timeoutMs: input.timeout }),
       ...(input.signature !== undefined && { signature: input.signature }),
       ...(input.headers !== undefined && { headers: input.headers }),
+      ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
+      ...(input.ordering !== undefined && { ordering: input.ordering }),
       ...(input.metadata !== undefined && { metadata: input.metadata }),
     });
     if (!updated) throw notFound('endpoint');
@@ -96,6 +99,24 @@ export function endpointsRouter(deps: AppDeps): Router {
   router.delete('/:id', async (ctx) => {
     if (!(await deps.endpoints.delete(ctx.params.id!, scopeOf(ctx)))) throw notFound('endpoint');
     ctx.status = 204;
+  });
+
+  router.get('/:id/deliveries', async (ctx) => {
+    const endpoint = await load(ctx.params.id!, scopeOf(ctx));
+    const q = parseInput(listDeliveriesQuery.omit({ tenant_id: true, endpoint_id: true }), ctx.query, 'query');
+    const page = await deps.reader.list(
+      {
+        tenantId: endpoint.tenantId,
+        endpointId: endpoint.id,
+        eventId: q.event_id,
+        eventType: q.event_type,
+        status: q.status,
+        since: q.since ? new Date(q.since) : undefined,
+        until: q.until ? new Date(q.until) : undefined,
+      },
+      { limit: q.limit, ...(q.cursor !== undefined && { cursor: q.cursor }) },
+    );
+    ctx.body = { data: page.data.map(deliverySummaryToWire), next_cursor: page.nextCursor };
   });
 
   router.get('/:id/secret', async (ctx) => {

@@ -60,6 +60,11 @@ function endpointFields(opts: { allowPrivateTargets: boolean }) {
     signature: signatureConfigSchema,
     headers: z.record(headerName, headerValue).refine((h) => Object.keys(h).length <= 20, 'at most 20 headers'),
     metadata: metadataSchema,
+    rate_limit: z
+      .object({ max: z.number().int().min(1).max(100_000), per: durationSchema({ min: 1_000, max: 86_400_000 }) })
+      .strict()
+      .transform((r) => ({ max: r.max, perMs: r.per })),
+    ordering: z.enum(['none', 'fifo']),
   };
 }
 
@@ -76,6 +81,8 @@ export function createEndpointSchema(opts: { allowPrivateTargets: boolean }) {
       signature: f.signature.default({ scheme: 'standard-webhooks' }),
       secret: secretSchema.optional(),
       headers: f.headers.default({}),
+      rate_limit: f.rate_limit.nullable().default(null),
+      ordering: f.ordering.default('none'),
       verify: z.boolean().default(true),
       metadata: f.metadata.default({}),
     })
@@ -101,6 +108,8 @@ export function patchEndpointSchema(opts: { allowPrivateTargets: boolean }) {
       timeout: f.timeout.optional(),
       signature: f.signature.optional(),
       headers: f.headers.optional(),
+      rate_limit: f.rate_limit.nullable().optional(),
+      ordering: f.ordering.optional(),
       metadata: f.metadata.optional(),
     })
     .strict();

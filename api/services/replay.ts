@@ -44,7 +44,14 @@ export function createReplayer(deps: { events: EventRepository; deliveries: Deli
     }
     if (window.status !== 'failed') {
       for (const e of events.filter((e) => !existing.has(e.id))) {
-        missing.push({ id: deliveryIdFor(e.id, endpoint.id), eventId: e.id, endpointId: endpoint.id, tenantId: e.tenantId, eventType: e.type });
+        missing.push({
+          id: deliveryIdFor(e.id, endpoint.id),
+          eventId: e.id,
+          endpointId: endpoint.id,
+          tenantId: e.tenantId,
+          eventType: e.type,
+          ordered: endpoint.ordering === 'fifo',
+        });
       }
     }
     await deps.deliveries.createMissing(missing);

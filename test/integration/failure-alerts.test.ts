@@ -125,7 +125,7 @@ describe('the maintenance schedule', () => {
     // What the API commits before it would start the workflow: the event and its outbox row.
     const { deliveries } = await stack.deps.events.publish(
       { tenantId, type: 'design.exported', occurredAt: new Date(), data: { crash: true }, metadata: null, idempotencyKey: null },
-      [endpoint.id],
+      [{ id: endpoint.id, ordering: 'none' }],
     );
     await stack.pool.query("UPDATE deliveries SET created_at = now() - interval '1 minute' WHERE id = $1", [deliveries[0]!.id]);
     const [request] = await hook.waitFor(1, 20_000);
