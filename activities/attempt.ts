@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
-import type { DeliveryRepository } from '../db/delivery-repository';
+import type { AttemptRecord, DeliveryRepository } from '../db/delivery-repository';
 import type { Endpoint, EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository } from '../db/event-repository';
 import type { RateLimitRepository } from '../db/rate-limit-repository';
 import { redactHeaders } from '../domain/redact';
 import type { AttemptOutcome, AttemptRequest } from '../workflows/delivery-types';
 import { buildRequest } from './build-request';
-import type { HttpSender, SendResult } from './http-sender';
+import { TransformError } from '../domain/transforms';
+import type { HttpSender, OutgoingRequest, SendResult } from './http-sender';
 
 export interface AttemptDeps {
   endpoints: EndpointRepository;
@@ -22,6 +23,9 @@ export interface AttemptDeps {
 export function createAttemptDelivery(deps: AttemptDeps) {
   const now = deps.now ?? (() => new Date());
 
+  const record = (req: AttemptRequest, startedAt: Date, fields: Pick<AttemptRecord, 'durationMs' | 'request' | 'response' | 'error'>) =>
+    deps.deliveries.recordAttempt({ deliveryId: req.deliveryId, number: req.attemptNumber, trigger: req.trigger, startedAt, ...fields });
+
   return async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
     // Prepare: the endpoint is read afresh at every attempt, so URL, secret and header changes
     // (and a disable) apply from the next attempt on.
@@ -30,21 +34,26 @@ export function createAttemptDelivery(deps: AttemptDeps) {
     if (endpoint.status === 'disabled') return { result: 'cancelled', reason: `endpoint disabled (${endpoint.disabledReason ?? 'manual'})` };
     const event = await deps.events.get(req.eventId);
     if (!event) return { result: 'cancelled', reason: 'event no longer retained' };
+    const startedAt = now();
+    const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);
+    let request: OutgoingRequest;
+    try {
+      request = await buildRequest(endpoint, secrets, event, req.deliveryId, startedAt);
+    } catch (err) {
+      if (!(err instanceof TransformError)) throw err;
+      // The same event through the same transform fails the same way: no retry (SPEC §7).
+      const error = { code: 'transform_error', message: err.message };
+      await record(req, startedAt, { durationMs: 0, request: { url: endpoint.url, headers: {} }, response: null, error });
+      return { result: 'transform_error', message: err.message };
+    }
     if (endpoint.rateLimit) {
       const waitMs = await deps.rateLimits.acquire(endpoint.id, endpoint.rateLimit, req.slotReserved);
       // The workflow waits on a durable timer, so a waiting delivery survives any crash.
       if (waitMs > 0) return { result: 'throttled', waitMs };
     }
 
-    const startedAt = now();
-    const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);
-    const request = buildRequest(endpoint, secrets, event, req.deliveryId, startedAt);
     const sent = await deps.sender.send(request);
-    await deps.deliveries.recordAttempt({
-      deliveryId: req.deliveryId,
-      number: req.attemptNumber,
-      trigger: req.trigger,
-      startedAt,
+    await record(req, startedAt, {
       durationMs: sent.durationMs,
       request: { url: request.url, headers: redactHeaders(request.headers) },
       response: sent.response ? { status: sent.response.status, headers: sent.response.headers, body: sent.response.body } : null,

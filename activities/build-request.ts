@@ -1,11 +1,16 @@
 import type { Endpoint } from '../db/endpoint-repository';
 import { defaultEnvelope, type EnvelopeSource } from '../domain/envelope';
 import { signatureHeaders } from '../domain/signing';
+import { applyTransform, type Transform } from '../domain/transforms';
 import type { OutgoingRequest } from './http-sender';
 
-/** The exact request one attempt sends: body, Herald's headers, custom headers and a fresh signature. */
-export function buildRequest(endpoint: Endpoint, secrets: string[], event: EnvelopeSource, deliveryId: string, at: Date): OutgoingRequest {
-  const body = JSON.stringify(defaultEnvelope(event));
+/**
+ * The exact request one attempt sends: body (the endpoint's transform, or the default envelope),
+ * Herald's headers, custom headers and a fresh signature. A failing transform throws TransformError.
+ */
+export async function buildRequest(endpoint: Endpoint, secrets: string[], event: EnvelopeSource, deliveryId: string, at: Date): Promise<OutgoingRequest> {
+  const payload = endpoint.transform ? await applyTransform(endpoint.transform as Transform, { ...event, deliveryId }) : defaultEnvelope(event);
+  const body = JSON.stringify(payload);
   const signed = signatureHeaders({
     config: endpoint.signature,
     secrets,

@@ -59,7 +59,7 @@ export function createDeliveryFailedActivities(deps: DeliveryFailedDeps) {
       if (SYSTEM_EVENT_TYPES.includes(input.eventType)) return null;
       const [endpoint, attempts] = await Promise.all([deps.endpoints.get(input.endpointId), deps.deliveries.attempts(input.deliveryId)]);
       const last = attempts.at(-1);
-      const { event } = await deps.publishEvent({
+      const { event } = await deps.publishEvent.publish({
         tenantId: input.tenantId,
         type: 'webhook.failed',
         occurredAt: new Date(),

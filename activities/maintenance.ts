@@ -39,7 +39,7 @@ export function createMaintenanceActivities(deps: MaintenanceDeps) {
         disabled.push(endpoint.id);
         const tenant = await deps.tenants.get(endpoint.tenantId);
         if (tenant) await deps.mailer.send(endpointDisabledMail(tenant.alertEmail, endpoint, deps.autoDisableAfterMs, deps.links));
-        await deps.publishEvent({
+        await deps.publishEvent.publish({
           tenantId: endpoint.tenantId,
           type: 'endpoint.disabled',
           occurredAt: new Date(),

@@ -10,9 +10,11 @@ import { eventTypesRouter } from './routes/event-types';
 import { eventsRouter } from './routes/events';
 import { healthRouter } from './routes/health';
 import { tenantsRouter } from './routes/tenants';
+import { BATCH_MAX_EVENTS, EVENT_BODY_LIMIT_BYTES } from './schemas/event';
 
-/** SPEC §3: an event body above this is refused with 413. */
-const BODY_LIMIT_BYTES = 256 * 1024;
+/** A batch holds up to 100 events of up to 256 KB each (each one checked on its own). */
+const BATCH_BODY_LIMIT_BYTES = BATCH_MAX_EVENTS * EVENT_BODY_LIMIT_BYTES + 64 * 1024;
+const bodyLimitFor = (path: string) => (path === '/v1/events/batch' ? BATCH_BODY_LIMIT_BYTES : EVENT_BODY_LIMIT_BYTES);
 
 /** Builds the API without listening, so tests and server.ts share exactly the same app. */
 export function createApp(deps: AppDeps): Koa {
@@ -24,7 +26,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
 
   const v1 = new Router({ prefix: '/v1' });
-  v1.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys }), jsonBody(BODY_LIMIT_BYTES));
+  v1.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys }), jsonBody(bodyLimitFor));
   for (const router of [tenantsRouter(deps), eventTypesRouter(deps), endpointsRouter(deps), eventsRouter(deps), deliveriesRouter(deps)]) {
     v1.use(router.routes(), router.allowedMethods());
   }

@@ -21,6 +21,8 @@ export const endpointToWire = (e: Endpoint) => ({
   headers: e.headers,
   rate_limit: e.rateLimit && { max: e.rateLimit.max, per: formatDuration(e.rateLimit.perMs) },
   ordering: e.ordering,
+  filter: e.filter,
+  transform: e.transform,
   status: e.status,
   disabled_reason: e.disabledReason,
   health: e.health,

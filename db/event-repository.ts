@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { deliveryIdFor, newId } from '../domain/ids';
 import type { Scope } from './endpoint-repository';
 import { decodeCursor, toPage, type Page } from './pagination';
@@ -33,6 +33,13 @@ export interface DeliveryRef {
   ordered: boolean;
 }
 
+export interface PublishedEvent {
+  event: StoredEvent;
+  deliveries: DeliveryRef[];
+  /** False when an Idempotency-Key matched an earlier event, which is returned instead. */
+  created: boolean;
+}
+
 /** An endpoint an event is published to. */
 export interface Recipient {
   id: string;
@@ -64,53 +71,17 @@ const toEvent = (r: EventRow): StoredEvent => ({
 export function createEventRepository(pool: Pool) {
   return {
     /**
-     * Stores the event and its deliveries (the outbox) in one transaction. An Idempotency-Key
-     * already used by this tenant returns the first event and its deliveries instead.
+     * Stores events and their deliveries (the outbox) in one transaction: all of them or none.
+     * An Idempotency-Key this tenant already used yields the first event and its deliveries.
      */
-    async publish(event: NewEvent, recipients: Recipient[]): Promise<{ event: StoredEvent; deliveries: DeliveryRef[]; created: boolean }> {
+    async publish(items: { event: NewEvent; recipients: Recipient[] }[]): Promise<PublishedEvent[]> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const inserted = await client.query<EventRow>(
-          `INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING *`,
-          [newId('evt'), event.tenantId, event.type, event.occurredAt, JSON.stringify(event.data), event.metadata && JSON.stringify(event.metadata), event.idempotencyKey],
-        );
-        if (!inserted.rows[0]) {
-          await client.query('ROLLBACK');
-          const existing = await pool.query<EventRow>('SELECT * FROM events WHERE tenant_id = $1 AND idempotency_key = $2', [event.tenantId, event.idempotencyKey]);
-          const first = toEvent(existing.rows[0]!);
-          return { event: first, deliveries: await deliveriesOf(first.id), created: false };
-        }
-        const stored = toEvent(inserted.rows[0]);
-        const deliveries = recipients.map((r) => ({
-          id: deliveryIdFor(stored.id, r.id),
-          eventId: stored.id,
-          endpointId: r.id,
-          tenantId: stored.tenantId,
-          eventType: stored.type,
-          ordered: r.ordering === 'fifo',
-        }));
-        // Publishes to one FIFO endpoint take turns, so its line (seq) follows commit order.
-        for (const fifo of deliveries.filter((d) => d.ordered).sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
-          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [fifo.endpointId]);
-        }
-        if (deliveries.length > 0) {
-          await client.query(
-            `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])`,
-            [
-              deliveries.map((d) => d.id),
-              deliveries.map((d) => d.eventId),
-              deliveries.map((d) => d.endpointId),
-              deliveries.map((d) => d.tenantId),
-              deliveries.map((d) => d.eventType),
-              deliveries.map((d) => d.ordered),
-            ],
-          );
-        }
+        const published: PublishedEvent[] = [];
+        for (const item of items) published.push(await insertOne(client, item.event, item.recipients));
         await client.query('COMMIT');
-        return { event: stored, deliveries, created: true };
+        return published;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
@@ -153,11 +124,52 @@ export function createEventRepository(pool: Pool) {
       return result.rowCount ?? 0;
     },
 
-    deliveriesOf,
+    deliveriesOf: (eventId: string) => deliveriesOf(eventId),
   };
 
-  async function deliveriesOf(eventId: string): Promise<DeliveryRef[]> {
-    const { rows } = await pool.query<{ id: string; event_id: string; endpoint_id: string; tenant_id: string; event_type: string; ordered: boolean }>(
+  async function insertOne(client: PoolClient, event: NewEvent, recipients: Recipient[]): Promise<PublishedEvent> {
+    const inserted = await client.query<EventRow>(
+      `INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING *`,
+      [newId('evt'), event.tenantId, event.type, event.occurredAt, JSON.stringify(event.data), event.metadata && JSON.stringify(event.metadata), event.idempotencyKey],
+    );
+    if (!inserted.rows[0]) {
+      const existing = await client.query<EventRow>('SELECT * FROM events WHERE tenant_id = $1 AND idempotency_key = $2', [event.tenantId, event.idempotencyKey]);
+      const first = toEvent(existing.rows[0]!);
+      return { event: first, deliveries: await deliveriesOf(first.id, client), created: false };
+    }
+    const stored = toEvent(inserted.rows[0]);
+    const deliveries = recipients.map((r) => ({
+      id: deliveryIdFor(stored.id, r.id),
+      eventId: stored.id,
+      endpointId: r.id,
+      tenantId: stored.tenantId,
+      eventType: stored.type,
+      ordered: r.ordering === 'fifo',
+    }));
+    // Publishes to one FIFO endpoint take turns, so its line (seq) follows commit order.
+    for (const fifo of deliveries.filter((d) => d.ordered).sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [fifo.endpointId]);
+    }
+    if (deliveries.length > 0) {
+      await client.query(
+        `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])`,
+        [
+          deliveries.map((d) => d.id),
+          deliveries.map((d) => d.eventId),
+          deliveries.map((d) => d.endpointId),
+          deliveries.map((d) => d.tenantId),
+          deliveries.map((d) => d.eventType),
+          deliveries.map((d) => d.ordered),
+        ],
+      );
+    }
+    return { event: stored, deliveries, created: true };
+  }
+
+  async function deliveriesOf(eventId: string, db: Pool | PoolClient = pool): Promise<DeliveryRef[]> {
+    const { rows } = await db.query<{ id: string; event_id: string; endpoint_id: string; tenant_id: string; event_type: string; ordered: boolean }>(
       'SELECT id, event_id, endpoint_id, tenant_id, event_type, ordered FROM deliveries WHERE event_id = $1 ORDER BY id',
       [eventId],
     );

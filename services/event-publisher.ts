@@ -1,27 +1,34 @@
 import type { Logger } from 'pino';
 import type { EndpointRepository } from '../db/endpoint-repository';
-import type { DeliveryRef, EventRepository, NewEvent, StoredEvent } from '../db/event-repository';
-import { subscribesTo } from '../domain/subscriptions';
+import type { EventRepository, NewEvent, PublishedEvent } from '../db/event-repository';
+import { endpointReceives } from '../domain/routing';
 import type { DeliveryStarter } from '../temporal/delivery-starter';
 
-export interface PublishResult {
-  event: StoredEvent;
-  deliveries: DeliveryRef[];
-}
-
 /**
- * Publishing, shared by the API and by system events raised in activities: match the tenant's
- * receiving endpoints, store the event with its deliveries in one transaction, start the workflows.
+ * Publishing, shared by the API and by system events raised in activities: route each event to
+ * the tenant's receiving endpoints (SPEC §6), store the events with their deliveries in one
+ * transaction, then start the delivery workflows.
  */
 export function createEventPublisher(deps: { endpoints: EndpointRepository; events: EventRepository; starter: DeliveryStarter; logger: Logger }) {
-  return async function publishEvent(input: NewEvent): Promise<PublishResult> {
-    const receiving = (await deps.endpoints.listReceiving(input.tenantId)).filter((e) => subscribesTo(e.eventTypes, input.type));
-    const { event, deliveries } = await deps.events.publish(input, receiving);
-    // The event and its deliveries are committed: if starting fails now, the maintenance sweep
-    // starts them later, so the event is accepted either way. A repeated Idempotency-Key starts
-    // them again, which is harmless (deterministic workflow ids).
-    await deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, eventId: event.id }, 'delivery start deferred to the outbox sweep'));
-    return { event, deliveries };
+  async function publishMany(inputs: NewEvent[]): Promise<PublishedEvent[]> {
+    const receivingByTenant = new Map<string, Awaited<ReturnType<EndpointRepository['listReceiving']>>>();
+    for (const tenantId of new Set(inputs.map((i) => i.tenantId))) receivingByTenant.set(tenantId, await deps.endpoints.listReceiving(tenantId));
+    const published = await deps.events.publish(
+      inputs.map((event) => ({ event, recipients: receivingByTenant.get(event.tenantId)!.filter((e) => endpointReceives(e, event)) })),
+    );
+    // Committed: if starting fails now, the maintenance sweep starts them later, so the events
+    // are accepted either way. A repeated Idempotency-Key starts them again, which is harmless
+    // (deterministic workflow ids).
+    const deliveries = published.flatMap((p) => p.deliveries);
+    await deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, events: published.map((p) => p.event.id) }, 'delivery start deferred to the outbox sweep'));
+    return published;
+  }
+
+  return {
+    publishMany,
+    async publish(input: NewEvent): Promise<PublishedEvent> {
+      return (await publishMany([input]))[0]!;
+    },
   };
 }
 

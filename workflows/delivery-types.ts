@@ -58,5 +58,6 @@ export interface DeliveryState {
   status: DeliveryStatus;
   nextAttemptAt: string | null;
   attempts: AttemptSummary[];
-  cancelReason?: string;
+  /** Why it ended cancelled or failed: `cancelled by request`, `endpoint disabled (…)`, `gone`, `transform_error`. */
+  reason?: string;
 }

@@ -31,7 +31,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
 
   const setStatus = (status: DeliveryStatus, reason?: string): DeliveryState => {
     state.status = status;
-    if (reason !== undefined) state.cancelReason = reason;
+    if (reason !== undefined) state.reason = reason;
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     return state;
   };
@@ -62,10 +62,11 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliverySt
       state.attempts.push(summarise(number, trigger, startedAt, outcome));
 
       if (outcome.result === 'succeeded') return setStatus('succeeded');
-      if (outcome.result !== 'failed') return exhausted(input, setStatus);
+      if (outcome.result === 'gone') return exhausted(input, setStatus, 'gone');
+      if (outcome.result === 'transform_error') return exhausted(input, setStatus, 'transform_error');
       if (cancelRequested) return cancelled();
       const scheduled = delayAfterAttempt(outcome.retryPolicy, attemptsMade, Math.random);
-      if (scheduled === undefined) return exhausted(input, setStatus);
+      if (scheduled === undefined) return exhausted(input, setStatus, 'retries exhausted');
       const delay = Math.max(scheduled, Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
 
       state.nextAttemptAt = new Date(Date.now() + delay).toISOString();
@@ -94,8 +95,8 @@ function summarise(number: number, trigger: AttemptSummary['trigger'], startedAt
 }
 
 /** The schedule is exhausted (or the receiver said 410, or the transform failed): SPEC §4 exhaustion. */
-async function exhausted(input: DeliveryInput, setStatus: (s: DeliveryStatus) => DeliveryState): Promise<DeliveryState> {
-  const state = setStatus('failed');
+async function exhausted(input: DeliveryInput, setStatus: (s: DeliveryStatus, reason?: string) => DeliveryState, reason: string): Promise<DeliveryState> {
+  const state = setStatus('failed', reason);
   state.nextAttemptAt = null;
   const failed = {
     deliveryId: input.deliveryId,

@@ -5,11 +5,12 @@ import { Problem, validationFailed } from '../problems';
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * Reads a JSON request body up to `limitBytes` into ctx.state.body. Oversize answers 413 and
+ * Reads a JSON request body up to the path's limit into ctx.state.body. Oversize answers 413 and
  * malformed JSON 400, before any handler can store anything.
  */
-export function jsonBody(limitBytes: number): Middleware {
+export function jsonBody(limitFor: (path: string) => number): Middleware {
   return async (ctx, next) => {
+    const limitBytes = limitFor(ctx.path);
     ctx.state.body = undefined;
     if (!METHODS_WITH_BODY.has(ctx.method)) return next();
     const length = ctx.request.length;

@@ -48,7 +48,7 @@ export function deliveriesRouter(deps: AppDeps): Router {
       event_type: delivery.eventType,
       status: state?.status ?? 'pending',
       next_attempt_at: state?.nextAttemptAt ?? null,
-      ...(state?.cancelReason !== undefined && { cancel_reason: state.cancelReason }),
+      ...(state?.reason !== undefined && { reason: state.reason }),
       created_at: delivery.createdAt,
       temporal_ui_url: `${uiBase}/namespaces/${namespace}/workflows/${encodeURIComponent(delivery.id)}`,
       // The log spans every run: a manual retry of an ended delivery continues the same log.

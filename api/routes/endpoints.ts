@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { generateSecret } from '../../domain/secrets';
+import { checkTransform, type Transform } from '../../domain/transforms';
 import type { EndpointSettings } from '../../db/endpoint-repository';
 import type { AppDeps } from '../deps';
 import { conflict, notFound, validationFailed } from '../problems';
@@ -20,6 +21,13 @@ import { createSampleSender, sampleResultToWire } from '../services/sample-sende
 import { parseInput } from '../validate';
 import { deliverySummaryToWire, endpointToWire } from '../wire';
 import { listDeliveriesQuery } from '../schemas/delivery';
+
+/** SPEC §7: a transform is run on a sample event when saved; one that fails is refused. */
+async function dryRunTransform(transform: Transform | null): Promise<void> {
+  if (!transform) return;
+  const check = await checkTransform(transform);
+  if (!check.ok) throw validationFailed([{ path: 'transform', message: check.message }]);
+}
 
 export function endpointsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/endpoints' });
@@ -44,16 +52,17 @@ export function endpointsRouter(deps: AppDeps): Router {
       url: input.url,
       description: input.description,
       eventTypes: input.event_types,
-      filter: null,
+      filter: input.filter,
       retry: input.retry,
       timeoutMs: input.timeout,
       signature: input.signature,
       headers: input.headers,
       rateLimit: input.rate_limit,
       ordering: input.ordering,
-      transform: null,
+      transform: input.transform,
       metadata: input.metadata,
     };
+    await dryRunTransform(input.transform);
     let endpoint = await deps.endpoints.create({
       tenantId,
       settings,
@@ -80,6 +89,7 @@ export function endpointsRouter(deps: AppDeps): Router {
     const input = parseInput(patchSchema, ctx.state.body ?? {});
     const faults = customHeaderFaults(input.headers ?? current.headers, input.signature ?? current.signature);
     if (faults.length > 0) throw validationFailed(faults);
+    if (input.transform) await dryRunTransform(input.transform);
     const updated = await deps.endpoints.update(current.id, scopeOf(ctx), {
       ...(input.url !== undefined && { url: input.url }),
       ...(input.description !== undefined && { description: input.description }),
@@ -90,6 +100,8 @@ export function endpointsRouter(deps: AppDeps): Router {
       ...(input.headers !== undefined && { headers: input.headers }),
       ...(input.rate_limit !== undefined && { rateLimit: input.rate_limit }),
       ...(input.ordering !== undefined && { ordering: input.ordering }),
+      ...(input.filter !== undefined && { filter: input.filter }),
+      ...(input.transform !== undefined && { transform: input.transform }),
       ...(input.metadata !== undefined && { metadata: input.metadata }),
     });
     if (!updated) throw notFound('endpoint');

@@ -1,8 +1,9 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../deps';
-import { notFound, validationFailed } from '../problems';
-import { idempotencyKeySchema, listEventsQuery, publishEventSchema } from '../schemas/event';
-import { scopeOf, tenantForWrite } from '../scope';
+import { notFound, Problem, validationFailed } from '../problems';
+import { EVENT_BODY_LIMIT_BYTES, idempotencyKeySchema, listEventsQuery, publishBatchSchema, publishEventSchema } from '../schemas/event';
+import { scopeOf } from '../scope';
+import { toNewEvent } from '../services/event-input';
 import { parseInput } from '../validate';
 import { eventToWire } from '../wire';
 
@@ -11,20 +12,26 @@ export function eventsRouter(deps: AppDeps): Router {
 
   router.post('/', async (ctx) => {
     const input = parseInput(publishEventSchema, ctx.state.body);
-    const idempotencyKey = parseInput(idempotencyKeySchema, ctx.get('idempotency-key') || undefined, 'headers.idempotency-key');
-    const tenantId = tenantForWrite(ctx, input.tenant_id);
-    if (!(await deps.tenants.get(tenantId))) throw validationFailed([{ path: 'tenant_id', message: 'no such tenant' }]);
-
-    const { event, deliveries } = await deps.publishEvent({
-      tenantId,
-      type: input.type,
-      occurredAt: input.occurred_at ? new Date(input.occurred_at) : new Date(),
-      data: input.data,
-      metadata: input.metadata ?? null,
-      idempotencyKey: idempotencyKey ?? null,
-    });
+    const idempotencyKey = parseInput(idempotencyKeySchema.optional(), ctx.get('idempotency-key') || undefined, 'headers.idempotency-key');
+    const { event: newEvent, faults } = await toNewEvent(deps, ctx, input, idempotencyKey, '');
+    if (faults.length > 0) throw validationFailed(faults);
+    const { event, deliveries } = await deps.publishEvent.publish(newEvent);
     ctx.status = 202;
     ctx.body = { id: event.id, deliveries: deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) };
+  });
+
+  // All or nothing: every event is checked before any is stored, and all are stored in one transaction.
+  router.post('/batch', async (ctx) => {
+    const raw = ctx.state.body as { events?: unknown[] } | undefined;
+    const oversize = (Array.isArray(raw?.events) ? raw.events : []).findIndex((e) => Buffer.byteLength(JSON.stringify(e)) > EVENT_BODY_LIMIT_BYTES);
+    if (oversize >= 0) throw new Problem(413, 'Content Too Large', `events.${oversize} is larger than ${EVENT_BODY_LIMIT_BYTES / 1024} KB`);
+    const input = parseInput(publishBatchSchema, raw);
+    const checked = await Promise.all(input.events.map((e, i) => toNewEvent(deps, ctx, e, e.idempotency_key, `events.${i}`)));
+    const faults = checked.flatMap((c) => c.faults);
+    if (faults.length > 0) throw validationFailed(faults);
+    const published = await deps.publishEvent.publishMany(checked.map((c) => c.event));
+    ctx.status = 202;
+    ctx.body = { data: published.map((p) => ({ id: p.event.id, deliveries: p.deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) })) };
   });
 
   router.get('/', async (ctx) => {

@@ -3,6 +3,8 @@ import { durationSchema } from '../../domain/durations';
 import { retryPolicySchema } from '../../domain/retry-policy-schema';
 import { hmacKeyFor, parseGivenSecret } from '../../domain/secrets';
 import { PROTECTED_HEADERS, signatureConfigSchema, type SignatureConfig } from '../../domain/signature-config';
+import { filterSchema } from '../../domain/filters';
+import { transformSchema } from '../../domain/transforms';
 import { checkEndpointUrl } from '../../domain/url-safety';
 import { idOf, metadataSchema } from './common';
 
@@ -65,6 +67,8 @@ function endpointFields(opts: { allowPrivateTargets: boolean }) {
       .strict()
       .transform((r) => ({ max: r.max, perMs: r.per })),
     ordering: z.enum(['none', 'fifo']),
+    filter: filterSchema,
+    transform: transformSchema,
   };
 }
 
@@ -83,6 +87,8 @@ export function createEndpointSchema(opts: { allowPrivateTargets: boolean }) {
       headers: f.headers.default({}),
       rate_limit: f.rate_limit.nullable().default(null),
       ordering: f.ordering.default('none'),
+      filter: f.filter.nullable().default(null),
+      transform: f.transform.nullable().default(null),
       verify: z.boolean().default(true),
       metadata: f.metadata.default({}),
     })
@@ -110,6 +116,8 @@ export function patchEndpointSchema(opts: { allowPrivateTargets: boolean }) {
       headers: f.headers.optional(),
       rate_limit: f.rate_limit.nullable().optional(),
       ordering: f.ordering.optional(),
+      filter: f.filter.nullable().optional(),
+      transform: f.transform.nullable().optional(),
       metadata: f.metadata.optional(),
     })
     .strict();

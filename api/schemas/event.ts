@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { eventTypeName, idOf, metadataSchema } from './common';
 
+/** SPEC §3: one event's body; larger is refused with 413. */
+export const EVENT_BODY_LIMIT_BYTES = 256 * 1024;
+export const BATCH_MAX_EVENTS = 100;
+
 export const publishEventSchema = z
   .object({
     tenant_id: idOf('tnt').optional(),
@@ -11,7 +15,16 @@ export const publishEventSchema = z
   })
   .strict();
 
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional();
+export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const publishBatchSchema = z
+  .object({
+    events: z
+      .array(publishEventSchema.extend({ idempotency_key: idempotencyKeySchema.optional() }))
+      .min(1)
+      .max(BATCH_MAX_EVENTS),
+  })
+  .strict();
 
 export const listEventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -2,7 +2,7 @@ import type { DeliveryRepository } from '../../db/delivery-repository';
 import type { Endpoint } from '../../db/endpoint-repository';
 import type { DeliveryRef, EventRepository } from '../../db/event-repository';
 import { deliveryIdFor } from '../../domain/ids';
-import { subscribesTo } from '../../domain/subscriptions';
+import { endpointReceives } from '../../domain/routing';
 import type { DeliveryReader } from '../../temporal/delivery-reader';
 import type { DeliveryStarter } from '../../temporal/delivery-starter';
 
@@ -30,9 +30,7 @@ export function createReplayer(deps: { events: EventRepository; deliveries: Deli
   }
 
   return async function replay(endpoint: Endpoint, window: { since: Date; until: Date; status: ReplayStatus }): Promise<DeliveryRef[]> {
-    const events = (await deps.events.listInWindow(endpoint.tenantId, window.since, window.until, REPLAY_LIMIT)).filter((e) =>
-      subscribesTo(endpoint.eventTypes, e.type),
-    );
+    const events = (await deps.events.listInWindow(endpoint.tenantId, window.since, window.until, REPLAY_LIMIT)).filter((e) => endpointReceives(endpoint, e));
     if (events.length === 0) return [];
     const existing = new Map((await deps.deliveries.forEndpoint(endpoint.id, events.map((e) => e.id))).map((d) => [d.eventId, d]));
 

@@ -17,7 +17,7 @@ export function createSampleSender(deps: { endpoints: EndpointRepository; sender
   return async function sendSample(endpoint: Endpoint, sample: Sample): Promise<{ id: string; result: SendResult }> {
     const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);
     const event = { id: newId('vfy'), type: sample.type, occurredAt: new Date(), data: sample.data, metadata: null };
-    const request = buildRequest({ ...endpoint, timeoutMs: sample.timeoutMs }, secrets, event, event.id, new Date());
+    const request = await buildRequest({ ...endpoint, timeoutMs: sample.timeoutMs }, secrets, event, event.id, new Date());
     return { id: event.id, result: await deps.sender.send(request) };
   };
 }

@@ -49,7 +49,7 @@ describe('the life of an endpoint', () => {
     assert.equal((await stack.api('POST', `/v1/endpoints/${endpoint.id}/disable`)).body.status, 'disabled');
     const detail = await waitForStatus(stack, deliveries[0]!.id, 'cancelled');
     assert.equal(hook.requests.length, 1);
-    assert.match(detail.cancel_reason, /disabled/);
+    assert.match(detail.reason, /disabled/);
   });
 
   it('replays after re-enabling exactly the events published while disabled, once even when asked twice at once', async () => {

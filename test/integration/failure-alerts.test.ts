@@ -123,10 +123,13 @@ describe('the maintenance schedule', () => {
     receivers.push(hook);
     const { tenantId, endpoint } = await createTenantWithEndpoint(stack, hook.url);
     // What the API commits before it would start the workflow: the event and its outbox row.
-    const { deliveries } = await stack.deps.events.publish(
-      { tenantId, type: 'design.exported', occurredAt: new Date(), data: { crash: true }, metadata: null, idempotencyKey: null },
-      [{ id: endpoint.id, ordering: 'none' }],
-    );
+    const [published] = await stack.deps.events.publish([
+      {
+        event: { tenantId, type: 'design.exported', occurredAt: new Date(), data: { crash: true }, metadata: null, idempotencyKey: null },
+        recipients: [{ id: endpoint.id, ordering: 'none' }],
+      },
+    ]);
+    const deliveries = published!.deliveries;
     await stack.pool.query("UPDATE deliveries SET created_at = now() - interval '1 minute' WHERE id = $1", [deliveries[0]!.id]);
     const [request] = await hook.waitFor(1, 20_000);
     assert.equal(request!.headers['webhook-id'], deliveries[0]!.id);
