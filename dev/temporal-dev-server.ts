@@ -78,7 +78,8 @@ export async function startTemporalDevServer(opts: {
     process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false)]);
+    // Unref'd: once the server has exited, a pending grace timer must not hold this process open.
+    const graceful = await Promise.race([exited.then(() => true), sleep(STOP_GRACE_MS, false, { ref: false })]);
     if (!graceful) {
       child.kill('SIGKILL');
       await exited;
