@@ -7,6 +7,7 @@ import { redactHeaders } from '../domain/redact';
 import type { AttemptOutcome, AttemptRequest } from '../workflows/delivery-types';
 import { buildRequest } from './build-request';
 import { TransformError } from '../domain/transforms';
+import { attemptDuration, attempts, deliveriesEnded } from '../services/metrics';
 import type { HttpSender, OutgoingRequest, SendResult } from './http-sender';
 
 export interface AttemptDeps {
@@ -30,10 +31,10 @@ export function createAttemptDelivery(deps: AttemptDeps) {
     // Prepare: the endpoint is read afresh at every attempt, so URL, secret and header changes
     // (and a disable) apply from the next attempt on.
     const endpoint = await deps.endpoints.get(req.endpointId);
-    if (!endpoint) return { result: 'cancelled', reason: 'endpoint deleted' };
-    if (endpoint.status === 'disabled') return { result: 'cancelled', reason: `endpoint disabled (${endpoint.disabledReason ?? 'manual'})` };
+    if (!endpoint) return cancelled('endpoint deleted');
+    if (endpoint.status === 'disabled') return cancelled(`endpoint disabled (${endpoint.disabledReason ?? 'manual'})`);
     const event = await deps.events.get(req.eventId);
-    if (!event) return { result: 'cancelled', reason: 'event no longer retained' };
+    if (!event) return cancelled('event no longer retained');
     const startedAt = now();
     const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);
     let request: OutgoingRequest;
@@ -44,6 +45,7 @@ export function createAttemptDelivery(deps: AttemptDeps) {
       // The same event through the same transform fails the same way: no retry (SPEC §7).
       const error = { code: 'transform_error', message: err.message };
       await record(req, startedAt, { durationMs: 0, request: { url: endpoint.url, headers: {} }, response: null, error });
+      attempts.inc({ outcome: 'transform_error', code: 'transform_error' });
       return { result: 'transform_error', message: err.message };
     }
     if (endpoint.rateLimit) {
@@ -60,12 +62,20 @@ export function createAttemptDelivery(deps: AttemptDeps) {
       error: errorOf(sent),
     });
     const outcome = await classify(deps, endpoint, sent);
+    attempts.inc({ outcome: outcome.result, code: errorOf(sent)?.code ?? 'none' });
+    attemptDuration.observe(sent.durationMs / 1000);
+    if (outcome.result === 'succeeded') deliveriesEnded.inc({ status: 'succeeded' });
     deps.logger.info(
       { deliveryId: req.deliveryId, eventId: req.eventId, endpointId: req.endpointId, attempt: req.attemptNumber, result: outcome.result, status: sent.response?.status, durationMs: sent.durationMs },
       'delivery attempt',
     );
     return outcome;
   };
+}
+
+function cancelled(reason: string): AttemptOutcome {
+  deliveriesEnded.inc({ status: 'cancelled' });
+  return { result: 'cancelled', reason };
 }
 
 function errorOf(sent: SendResult): { code: string; message: string } | null {

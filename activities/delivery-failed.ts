@@ -5,6 +5,7 @@ import type { TenantRepository } from '../db/tenant-repository';
 import { SYSTEM_EVENT_TYPES } from '../domain/subscriptions';
 import type { EventPublisher } from '../services/event-publisher';
 import type { Mailer } from '../services/mailer';
+import { deliveriesEnded } from '../services/metrics';
 import { deliveryFailedMail, type AlertLinks } from './alert-mails';
 
 export interface DeliveryFailedInput {
@@ -36,6 +37,7 @@ export function createDeliveryFailedActivities(deps: DeliveryFailedDeps) {
   return {
     async markEndpointFailing(input: DeliveryFailedInput): Promise<void> {
       await deps.endpoints.markFailing(input.endpointId);
+      deliveriesEnded.inc({ status: 'failed' });
       deps.logger.warn({ ...input }, 'delivery failed: retry schedule exhausted');
     },
 

@@ -19,6 +19,7 @@ const envSchema = z.object({
   HERALD_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
   HERALD_ENCRYPTION_KEY: z.string().min(1),
   HERALD_ALLOW_PRIVATE_TARGETS: booleanFlag,
+  HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().url().optional(),
   HERALD_ALERT_FROM: z.string().default('Herald <herald@localhost>'),
@@ -38,6 +39,8 @@ export interface Config {
   encryptionKey: string;
   allowPrivateTargets: boolean;
   logLevel: z.output<typeof envSchema>['HERALD_LOG_LEVEL'];
+  /** A standalone worker serves Prometheus metrics here (the API serves its own on /metrics). */
+  metricsPort: number | undefined;
   smtpUrl: string | undefined;
   alertFrom: string;
   /** Where people reach the API; alert mails link to it. */
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.HERALD_ENCRYPTION_KEY,
     allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS,
     logLevel: e.HERALD_LOG_LEVEL,
+    metricsPort: e.HERALD_METRICS_PORT,
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,
     publicUrl: e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository, NewEvent, PublishedEvent } from '../db/event-repository';
 import { endpointReceives } from '../domain/routing';
+import { eventsPublished } from './metrics';
 import type { DeliveryStarter } from '../temporal/delivery-starter';
 
 /**
@@ -19,6 +20,7 @@ export function createEventPublisher(deps: { endpoints: EndpointRepository; even
     // Committed: if starting fails now, the maintenance sweep starts them later, so the events
     // are accepted either way. A repeated Idempotency-Key starts them again, which is harmless
     // (deterministic workflow ids).
+    eventsPublished.inc(published.filter((p) => p.created).length);
     const deliveries = published.flatMap((p) => p.deliveries);
     await deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, events: published.map((p) => p.event.id) }, 'delivery start deferred to the outbox sweep'));
     return published;

@@ -3,6 +3,7 @@ import { createLogger } from '../config/logger';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createHeraldWorker } from './create-worker';
+import { startMetricsServer } from './metrics-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,8 +14,10 @@ async function main(): Promise<void> {
     const herald = await createHeraldWorker({ config, logger, pool });
     // SIGINT/SIGTERM are handled by the Temporal worker itself: it stops polling and lets
     // in-flight attempts finish within the grace time.
-    logger.info({ taskQueue: config.temporal.taskQueue }, 'worker started');
+    const metrics = config.metricsPort === undefined ? undefined : startMetricsServer(config.metricsPort, config.host);
+    logger.info({ taskQueue: config.temporal.taskQueue, metricsPort: config.metricsPort }, 'worker started');
     await herald.run();
+    metrics?.close();
   } finally {
     await pool.end();
   }

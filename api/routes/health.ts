@@ -1,7 +1,8 @@
 import Router from '@koa/router';
+import { metricsRegistry } from '../../services/metrics';
 import type { AppDeps } from '../deps';
 
-/** Liveness and readiness: ready means PostgreSQL and Temporal both answer. */
+/** Liveness, readiness (PostgreSQL and Temporal both answer) and Prometheus metrics. */
 export function healthRouter(deps: AppDeps): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
@@ -15,6 +16,10 @@ export function healthRouter(deps: AppDeps): Router {
     const ready = postgres === 'ok' && temporal === 'ok';
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } };
+  });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metricsRegistry.contentType;
+    ctx.body = await metricsRegistry.metrics();
   });
   return router;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
@@ -66,5 +67,18 @@ describe('a first-time successful delivery', () => {
     const expected = createHmac('sha256', secret).update(`${match[1]}.${request.body}`).digest('hex');
     assert.equal(match[2], expected);
     assert.ok(Math.abs(Number(match[1]) - Date.now() / 1000) < 30);
+  });
+
+  it('counts published events and attempts by outcome on /metrics', async () => {
+    const value = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    // The counters move just after the receiver answers: wait for the third attempt to be counted.
+    const text = await eventually(async () => {
+      const res = await fetch(`${stack.baseUrl}/metrics`);
+      assert.equal(res.status, 200);
+      const body = await res.text();
+      return value(body, /^herald_delivery_attempts_total\{outcome="succeeded",code="none"\} (\d+)/m) >= 3 ? body : undefined;
+    });
+    assert.ok(value(text, /^herald_events_published_total (\d+)/m) >= 3);
+    assert.ok(value(text, /^herald_delivery_attempt_duration_seconds_count (\d+)/m) >= 3);
   });
 });
