@@ -6,6 +6,7 @@ import type { RateLimitRepository } from '../db/rate-limit-repository';
 import { redactHeaders } from '../domain/redact';
 import type { AttemptOutcome, AttemptRequest } from '../workflows/delivery-types';
 import { buildRequest } from './build-request';
+import { withHeartbeats } from './heartbeat';
 import { TransformError } from '../domain/transforms';
 import { attemptDuration, attempts, deliveriesEnded } from '../services/metrics';
 import type { HttpSender, OutgoingRequest, SendResult } from './http-sender';
@@ -27,7 +28,9 @@ export function createAttemptDelivery(deps: AttemptDeps) {
   const record = (req: AttemptRequest, startedAt: Date, fields: Pick<AttemptRecord, 'durationMs' | 'request' | 'response' | 'error'>) =>
     deps.deliveries.recordAttempt({ deliveryId: req.deliveryId, number: req.attemptNumber, trigger: req.trigger, startedAt, ...fields });
 
-  return async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
+  return (req: AttemptRequest): Promise<AttemptOutcome> => withHeartbeats(() => attempt(req));
+
+  async function attempt(req: AttemptRequest): Promise<AttemptOutcome> {
     // Prepare: the endpoint is read afresh at every attempt, so URL, secret and header changes
     // (and a disable) apply from the next attempt on.
     const endpoint = await deps.endpoints.get(req.endpointId);
@@ -70,7 +73,7 @@ export function createAttemptDelivery(deps: AttemptDeps) {
       'delivery attempt',
     );
     return outcome;
-  };
+  }
 }
 
 function cancelled(reason: string): AttemptOutcome {

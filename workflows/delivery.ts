@@ -10,7 +10,14 @@ type Activities = ReturnType<typeof createActivities>;
 
 // HTTP failures come back as outcomes and the workflow owns that schedule; Temporal's own
 // retries only cover infrastructure faults (PostgreSQL down, worker lost mid-attempt).
-const { attemptDelivery, markEndpointFailing, sendFailureAlert, publishWebhookFailed } = proxyActivities<Activities>({
+const { attemptDelivery } = proxyActivities<Activities>({
+  startToCloseTimeout: '90s',
+  // The attempt heartbeats: a worker killed mid-attempt is noticed within seconds and the
+  // attempt runs again elsewhere (at-least-once, same delivery id).
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+const { markEndpointFailing, sendFailureAlert, publishWebhookFailed } = proxyActivities<Activities>({
   startToCloseTimeout: '90s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });

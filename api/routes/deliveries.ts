@@ -39,7 +39,10 @@ export function deliveriesRouter(deps: AppDeps): Router {
 
   router.get('/:id', async (ctx) => {
     const delivery = await load(ctx.params.id!, scopeOf(ctx));
-    const [state, attempts] = await Promise.all([deps.reader.state(delivery.id), deps.deliveries.attempts(delivery.id)]);
+    // State first: an attempt is recorded before the workflow learns its outcome, so once the state
+    // shows an outcome, the attempt log read after it includes that attempt.
+    const state = await deps.reader.state(delivery.id);
+    const attempts = await deps.deliveries.attempts(delivery.id);
     ctx.body = {
       id: delivery.id,
       event_id: delivery.eventId,

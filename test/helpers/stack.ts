@@ -6,7 +6,9 @@ import pino from 'pino';
 import { createApp } from '../../api/app';
 import { buildAppDeps } from '../../api/build-deps';
 import { loadConfig } from '../../config/config';
+import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
+import { freePort } from '../../dev/free-port';
 import { startTemporalDevServer } from '../../dev/temporal-dev-server';
 import { findTemporalCli } from '../../dev/temporal-cli';
 import { generateMasterKey } from '../../domain/encryption';
@@ -14,6 +16,20 @@ import { createHeraldWorker, type HeraldWorker } from '../../worker/create-worke
 import { createTestDatabase } from './database';
 
 let runtimeInstalled = false;
+
+export interface StackOptions {
+  /** Temporal keeps its state in this file, so restartTemporal() can stop and start it. */
+  temporalDbFile?: string;
+  /** Use this database (migrated here) instead of a fresh one on the machine's PostgreSQL. */
+  databaseUrl?: string;
+}
+
+async function migrated(url: string) {
+  const pool = createPool(url, 2);
+  await migrate(pool);
+  await pool.end();
+  return { url, drop: async () => undefined };
+}
 
 export interface ApiResponse {
   status: number;
@@ -25,15 +41,17 @@ export interface ApiResponse {
  * Herald as a user runs it, in-process: a real Temporal dev server, a fresh PostgreSQL
  * database, the worker and the API on loopback. One per test file.
  */
-export async function startStack(env: Record<string, string> = {}) {
+export async function startStack(env: Record<string, string> = {}, opts: StackOptions = {}) {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const temporal = await startTemporalDevServer({ cliPath: await findTemporalCli() });
-  const database = await createTestDatabase();
+  const cliPath = await findTemporalCli();
+  const temporalOpts = opts.temporalDbFile ? { cliPath, dbFile: opts.temporalDbFile, port: await freePort(), uiPort: await freePort() } : { cliPath };
+  let temporal = await startTemporalDevServer(temporalOpts);
+  const database = opts.databaseUrl ? await migrated(opts.databaseUrl) : await createTestDatabase();
   const adminKey = `admin_${randomBytes(16).toString('hex')}`;
-  const config = loadConfig({
+  const heraldEnv: Record<string, string> = {
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_UI_URL: temporal.uiUrl,
@@ -43,7 +61,8 @@ export async function startStack(env: Record<string, string> = {}) {
     HERALD_ALLOW_PRIVATE_TARGETS: 'true',
     HERALD_LOG_LEVEL: process.env.HERALD_LOG_LEVEL ?? 'silent',
     ...env,
-  });
+  };
+  const config = loadConfig(heraldEnv);
   const logger = pino({ level: config.logLevel });
   const pool = createPool(config.databaseUrl);
   const deps = await buildAppDeps(config, logger, pool);
@@ -69,6 +88,8 @@ export async function startStack(env: Record<string, string> = {}) {
 
   return {
     config,
+    /** The environment a separate Herald process (worker/main.ts) needs to join this stack. */
+    env: heraldEnv,
     pool,
     deps,
     baseUrl,
@@ -79,6 +100,11 @@ export async function startStack(env: Record<string, string> = {}) {
       worker = undefined;
     },
     startWorker,
+    /** Stops the Temporal server and starts it again on the same file and port (temporalDbFile only). */
+    async restartTemporal() {
+      await temporal.stop();
+      temporal = await startTemporalDevServer(temporalOpts);
+    },
     async stop() {
       await worker?.shutdown();
       await new Promise<void>((resolve) => {

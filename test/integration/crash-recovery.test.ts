@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startEmbeddedPostgres } from '../../dev/embedded-postgres';
+import { startChildWorker } from '../helpers/child-worker';
+import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
+import { respond, startReceiver, type Receiver } from '../helpers/receiver';
+import { startStack, type Stack } from '../helpers/stack';
+
+describe('a worker killed in the middle of an attempt', () => {
+  let stack: Stack;
+  let receiver: Receiver;
+  let child: ChildProcess | undefined;
+  before(async () => {
+    stack = await startStack();
+    // The first request is never answered: the worker sending it dies while it waits.
+    receiver = await startReceiver(() => undefined, respond(200));
+  });
+  after(async () => {
+    child?.kill('SIGKILL');
+    await receiver.close();
+    await stack.stop();
+  });
+
+  it('loses nothing: the attempt runs again on another worker with the same delivery id', async () => {
+    await stack.stopWorker();
+    child = await startChildWorker(stack.env);
+    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url, { timeout: '60s' });
+    const { deliveries } = await publish(stack, tenantId);
+    await receiver.waitFor(1);
+
+    child.kill('SIGKILL');
+    await stack.startWorker();
+    const detail = await waitForStatus(stack, deliveries[0]!.id, 'succeeded', 40_000);
+    assert.equal(receiver.requests.length, 2);
+    assert.equal(receiver.requests[0]!.headers['webhook-id'], receiver.requests[1]!.headers['webhook-id']);
+    assert.equal(detail.attempts.length, 1, 'the lost attempt is retried as the same attempt');
+  });
+});
+
+describe('a Temporal server restart', () => {
+  let stack: Stack;
+  let receiver: Receiver;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'herald-temporal-'));
+    stack = await startStack({}, { temporalDbFile: path.join(dir, 'temporal.db') });
+    receiver = await startReceiver(respond(500), respond(200));
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps a delivery waiting on its retry timer, which completes after the restart', async () => {
+    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url, { retry: { delays: ['4s'] } });
+    const { deliveries } = await publish(stack, tenantId);
+    await waitForStatus(stack, deliveries[0]!.id, 'retrying');
+
+    await stack.restartTemporal();
+    const detail = await waitForStatus(stack, deliveries[0]!.id, 'succeeded', 40_000);
+    assert.equal(detail.attempts.length, 2);
+    assert.equal(receiver.requests.length, 2);
+  });
+});
+
+describe('a PostgreSQL outage', () => {
+  let stack: Stack;
+  let receiver: Receiver;
+  let dir: string;
+  let postgres: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+  let port: number;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'herald-pg-'));
+    postgres = await startEmbeddedPostgres({ dataDir: dir });
+    port = Number(new URL(postgres.databaseUrl).port);
+    stack = await startStack({}, { databaseUrl: postgres.databaseUrl });
+    receiver = await startReceiver(respond(500), respond(200));
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.stop();
+    await postgres.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('holds a due attempt until PostgreSQL is back, then delivers it; readiness reports the outage', async () => {
+    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url, { retry: { delays: ['2s'] } });
+    const { deliveries } = await publish(stack, tenantId);
+    await waitForStatus(stack, deliveries[0]!.id, 'retrying');
+
+    await postgres.stop();
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.equal(receiver.requests.length, 1, 'no attempt without PostgreSQL');
+    const notReady = await fetch(`${stack.baseUrl}/readyz`);
+    assert.equal(notReady.status, 503);
+
+    postgres = await startEmbeddedPostgres({ dataDir: dir, port });
+    const detail = await waitForStatus(stack, deliveries[0]!.id, 'succeeded', 60_000);
+    assert.equal(detail.attempts.length, 2);
+    assert.equal((await fetch(`${stack.baseUrl}/readyz`)).status, 200);
+  });
+});
