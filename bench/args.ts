@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Events published in the full-load phase; each fans out to every endpoint. */
+  events: number;
+  endpoints: number;
+  /** Deliveries left waiting on retry timers in the backlog scenario (0 skips it). */
+  backlog: number;
+  out: string;
+  /** Requests in flight while publishing at full load (and starting baseline workflows). */
+  concurrency: number;
+  /** Seconds of paced publishing at half of the measured peak. */
+  halfSeconds: number;
+  /** The whole run ends by this many seconds, whatever phase it is in. */
+  deadlineSeconds: number;
+  /** Write V8 CPU profiles of the API and worker child processes into this folder. */
+  profileDir: string | undefined;
+  /** Run only these phases (comma list of herald, half, baseline, backlog). */
+  phases: Set<Phase>;
+  /** Diagnostic: `memory` runs the dev server without its SQLite file (not what `npm start` does). */
+  temporalDb: 'file' | 'memory';
+  /** Diagnostic: SQLite pragmas added to the dev server's command line, e.g. journal_mode=WAL. */
+  sqlitePragmas: string[];
+}
+
+export const PHASES = ['herald', 'half', 'baseline', 'backlog'] as const;
+export type Phase = (typeof PHASES)[number];
+
+const USAGE = `npm run bench -- [--events N] [--endpoints M] [--backlog K] [--out FILE]
+  [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,backlog] [--temporal-db file|memory] [--sqlite-pragma NAME=VALUE]...`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}\n${USAGE}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string' },
+      endpoints: { type: 'string' },
+      backlog: { type: 'string' },
+      out: { type: 'string' },
+      concurrency: { type: 'string' },
+      'half-seconds': { type: 'string' },
+      deadline: { type: 'string' },
+      profile: { type: 'string' },
+      phases: { type: 'string' },
+      'temporal-db': { type: 'string' },
+      'sqlite-pragma': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const phases = new Set((values.phases ?? PHASES.join(',')).split(',').map((p) => p.trim()) as Phase[]);
+  for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}\n${USAGE}`);
+  // Half load paces at half of the full-load peak, so it needs that phase.
+  if (phases.has('half')) phases.add('herald');
+  const temporalDb = values['temporal-db'] ?? 'file';
+  if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`--temporal-db must be file or memory\n${USAGE}`);
+  return {
+    events: positiveInt('events', values.events, 2000),
+    endpoints: positiveInt('endpoints', values.endpoints, 4),
+    backlog: positiveInt('backlog', values.backlog, 2000, 0),
+    out: values.out ?? 'bench-results.json',
+    concurrency: positiveInt('concurrency', values.concurrency, 32),
+    halfSeconds: positiveInt('half-seconds', values['half-seconds'], 20),
+    deadlineSeconds: positiveInt('deadline', values.deadline, 3600),
+    profileDir: values.profile,
+    phases,
+    temporalDb,
+    sqlitePragmas: values['sqlite-pragma'] ?? [],
+  };
+}

@@ -1,0 +1,66 @@
+// The readable end of a run: the headline figures, then CPU and memory per process and phase.
+import type { BenchResults } from './results';
+import type { ProcessUsage } from './sampler';
+import type { Percentiles } from './stats';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')).join('\n');
+}
+
+const pct = (p: Percentiles | null | undefined) => (p ? `${p.p50} / ${p.p90} / ${p.p99}` : '-');
+const num = (n: number | undefined) => (n === undefined ? '-' : String(n));
+
+export function formatReport(r: BenchResults): string {
+  const m = r.machine;
+  const lines = [
+    '',
+    `Herald benchmark: ${r.config.events} events x ${r.config.endpoints} endpoints, backlog ${r.config.backlog}`,
+    `${m.cpus} x ${m.model}, ${m.memory_gb} GB, Node ${m.node}, ${m.temporal_cli}, PostgreSQL ${r.database} (${m.postgres.split(' ').slice(0, 2).join(' ')})`,
+    '',
+  ];
+  const h = r.herald;
+  const half = r.half_load;
+  const b = r.baseline;
+  const bl = r.backlog;
+  lines.push(
+    table([
+      ['figure', 'value'],
+      ['herald events accepted /s', num(h?.events_per_s)],
+      ['herald deliveries /s (publish -> receiver 2xx)', num(h?.deliveries_per_s)],
+      ['latency at full load p50 / p90 / p99 ms', pct(h?.latency_ms)],
+      ['POST /v1/events at full load p50 / p90 / p99 ms', pct(h?.publish_ms)],
+      [`latency at half load (${num(half?.target_events_per_s)} events/s) p50 / p90 / p99 ms`, pct(half?.latency_ms)],
+      ['bare workflow at the same pace p50 / p90 / p99 ms', pct(r.half_load_baseline?.latency_ms)],
+      ['baseline workflows /s (bare workflow + activity POST)', num(b?.workflows_per_s)],
+      ['ratio herald / baseline', num(r.ratio ?? undefined)],
+      ['history events per delivery (herald / baseline)', `${num(r.history.herald?.events_per_workflow)} / ${num(r.history.baseline?.events_per_workflow)}`],
+      ['backlog deliveries waiting on timers', num(bl?.deliveries)],
+      ['backlog worker RSS while waiting MB', num(bl?.worker_rss_mb)],
+      ['backlog drain /s', num(bl?.drain_per_s)],
+    ]),
+  );
+  const phases = Object.entries(r.processes).filter(([, usage]) => Object.keys(usage).length > 0);
+  if (phases.length > 0) {
+    const names = [...new Set(phases.flatMap(([, usage]) => Object.keys(usage)))];
+    const cell = (u: ProcessUsage | undefined) => (u ? `${u.cpu_percent}% ${u.peak_rss_mb}MB` : '-');
+    lines.push('', 'CPU (% of one core) and peak RSS per process and phase', table([['process', ...phases.map(([p]) => p)], ...names.map((n) => [n, ...phases.map(([, usage]) => cell(usage[n]))])]));
+  }
+  const hb = r.latency_breakdown_ms;
+  if (hb.herald_half_load || hb.baseline_half_load) {
+    const steps = ['publish_to_workflow_start', 'workflow_start_to_first_task', 'first_task', 'task_to_activity_start', 'activity_start_to_receipt'] as const;
+    lines.push(
+      '',
+      'Where the time goes at half load (mean ms, from workflow histories)',
+      table([['step', 'herald', 'bare workflow'], ...steps.map((k) => [k.replace(/_/g, ' '), num(hb.herald_half_load?.[k]), num(hb.baseline_half_load?.[k])])]),
+    );
+  }
+  const perDelivery = r.cpu_ms_per_delivery;
+  if (perDelivery.herald || perDelivery.baseline) {
+    const names = [...new Set([...Object.keys(perDelivery.herald ?? {}), ...Object.keys(perDelivery.baseline ?? {})])];
+    lines.push('', 'CPU ms per delivery (herald full load) and per workflow (baseline)', table([['process', 'herald', 'baseline'], ...names.map((n) => [n, num(perDelivery.herald?.[n]), num(perDelivery.baseline?.[n])])]));
+  }
+  const problems = [h, half, b, bl].filter((x) => x?.timed_out).length;
+  if (problems > 0) lines.push('', `WARNING: ${problems} phase(s) did not complete before their deadline; see "timed_out" in the JSON.`);
+  return lines.join('\n');
+}

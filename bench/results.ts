@@ -1,0 +1,29 @@
+import type { BacklogResult } from './backlog';
+import type { BaselineResult } from './baseline-load';
+import type { HeraldLoadResult } from './herald-load';
+import type { HistoryCounts, LatencyBreakdown } from './history';
+import type { MachineInfo } from './machine';
+import type { ProcessUsage } from './sampler';
+
+/** The JSON written to --out. Phases that were skipped or failed are null. */
+export interface BenchResults {
+  started_at: string;
+  config: { events: number; endpoints: number; backlog: number; concurrency: number; half_seconds: number };
+  machine: MachineInfo;
+  database: 'local' | 'embedded';
+  herald: HeraldLoadResult | null;
+  half_load: HeraldLoadResult | null;
+  baseline: BaselineResult | null;
+  ratio: number | null;
+  backlog: Omit<BacklogResult, 'processes_waiting' | 'processes_draining'> | null;
+  history: { herald: HistoryCounts | null; baseline: HistoryCounts | null };
+  /** Bare workflows paced like Herald's half load: the latency floor of the server itself. */
+  half_load_baseline: BaselineResult | null;
+  /** Where publish-to-receipt time goes at half load, from workflow history timestamps. */
+  latency_breakdown_ms: { herald_half_load: LatencyBreakdown | null; baseline_half_load: LatencyBreakdown | null };
+  /** Per phase, per process: CPU and memory. */
+  processes: Record<string, Record<string, ProcessUsage>>;
+  /** CPU ms per delivery (herald full load) and per workflow (baseline), by process. */
+  cpu_ms_per_delivery: { herald?: Record<string, number>; baseline?: Record<string, number> };
+  errors: string[];
+}
