@@ -1,5 +1,6 @@
 import type { Endpoint } from '../db/endpoint-repository';
 import { defaultEnvelope, type EnvelopeSource } from '../domain/envelope';
+import { canSignWith } from '../domain/secrets';
 import { signatureHeaders } from '../domain/signing';
 import { applyTransform, type Transform } from '../domain/transforms';
 import type { OutgoingRequest } from './http-sender';
@@ -11,9 +12,12 @@ import type { OutgoingRequest } from './http-sender';
 export async function buildRequest(endpoint: Endpoint, secrets: string[], event: EnvelopeSource, deliveryId: string, at: Date): Promise<OutgoingRequest> {
   const payload = endpoint.transform ? await applyTransform(endpoint.transform as Transform, { ...event, deliveryId }) : defaultEnvelope(event);
   const body = JSON.stringify(payload);
+  const [current, ...previous] = secrets;
   const signed = signatureHeaders({
     config: endpoint.signature,
-    secrets,
+    // The current secret always signs (it was checked against the scheme when saved); previous
+    // ones only where they still can, e.g. not after a switch to standard-webhooks.
+    secrets: current === undefined ? [] : [current, ...previous.filter((s) => canSignWith(endpoint.signature.scheme, s))],
     deliveryId,
     eventType: event.type,
     timestamp: Math.floor(at.getTime() / 1000),

@@ -41,6 +41,7 @@ export interface HttpSender {
 
 export interface HttpSenderOptions {
   allowPrivateTargets: boolean;
+  refusedDomains?: readonly string[];
   userAgent: string;
   /** Name resolution; tests inject one to point a public-looking name at loopback. */
   lookup?: LookupFunction;
@@ -62,7 +63,7 @@ export function createHttpSender(opts: HttpSenderOptions): HttpSender {
   async function send(req: OutgoingRequest): Promise<SendResult> {
     const started = performance.now();
     const durationMs = (): number => Math.round(performance.now() - started);
-    const checked = checkEndpointUrl(req.url, { allowPrivateTargets: opts.allowPrivateTargets });
+    const checked = checkEndpointUrl(req.url, opts);
     if (!checked.ok) return { durationMs: durationMs(), error: { code: 'invalid_url', message: checked.reason } };
 
     // One deadline for the whole attempt: connect, headers and body. A cleared timer rather than

@@ -24,7 +24,7 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
   const endpoints = createEndpointRepository(pool, createSecretBox(config.encryptionKey));
   const events = createEventRepository(pool);
   const starter = createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries);
-  const sender = createHttpSender({ allowPrivateTargets: config.allowPrivateTargets, userAgent: USER_AGENT });
+  const sender = createHttpSender({ ...config.urlPolicy, userAgent: USER_AGENT });
   return {
     config,
     logger,

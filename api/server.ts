@@ -12,7 +12,7 @@ import { buildAppDeps } from './build-deps';
 export async function startApiServer(config: Config, logger: Logger): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const pool = createPool(config.databaseUrl);
   await migrate(pool);
-  if (config.allowPrivateTargets) {
+  if (config.urlPolicy.allowPrivateTargets) {
     logger.warn('HERALD_ALLOW_PRIVATE_TARGETS=true: http and private/loopback targets are allowed (development and tests only)');
   }
   const deps = await buildAppDeps(config, logger, pool);

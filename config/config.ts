@@ -19,6 +19,10 @@ const envSchema = z.object({
   HERALD_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
   HERALD_ENCRYPTION_KEY: z.string().min(1),
   HERALD_ALLOW_PRIVATE_TARGETS: booleanFlag,
+  HERALD_REFUSED_DOMAINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean)),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().url().optional(),
@@ -37,7 +41,8 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   adminKey: string;
   encryptionKey: string;
-  allowPrivateTargets: boolean;
+  /** SPEC §10 target policy: private targets (dev/tests only) and refused domains. */
+  urlPolicy: { allowPrivateTargets: boolean; refusedDomains: string[] };
   logLevel: z.output<typeof envSchema>['HERALD_LOG_LEVEL'];
   /** A standalone worker serves Prometheus metrics here (the API serves its own on /metrics). */
   metricsPort: number | undefined;
@@ -73,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
     adminKey: e.HERALD_ADMIN_KEY,
     encryptionKey: e.HERALD_ENCRYPTION_KEY,
-    allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS,
+    urlPolicy: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS, refusedDomains: e.HERALD_REFUSED_DOMAINS },
     logLevel: e.HERALD_LOG_LEVEL,
     metricsPort: e.HERALD_METRICS_PORT,
     smtpUrl: e.SMTP_URL,

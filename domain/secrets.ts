@@ -32,11 +32,19 @@ function inRange(bytes: number): boolean {
   return bytes >= MIN_BYTES && bytes <= MAX_BYTES;
 }
 
+// hmac-sha256 and stripe sign with the string's own bytes, so any printable secret a platform's
+// customers already hold (e.g. a passphrase they chose) must be importable as it is.
+const PRINTABLE_SECRET = /^[\x21-\x7e]{8,256}$/;
+
 /**
  * Accepts a secret a user brings along (SPEC §5) and keeps it exactly as given: receivers
- * already hold that string, and hmac-sha256/stripe sign with its own bytes.
+ * already hold that string. Standard Webhooks needs base64 key material; hmac-sha256 and stripe
+ * take any printable string of 8–256 characters.
  */
-export function parseGivenSecret(s: string): GivenSecret {
+export function parseGivenSecret(s: string, scheme: SignatureConfig['scheme'] = 'standard-webhooks'): GivenSecret {
+  if (scheme !== 'standard-webhooks') {
+    return PRINTABLE_SECRET.test(s) ? { ok: true, secret: s } : { ok: false, message: 'must be 8–256 printable ASCII characters without spaces' };
+  }
   if (s.startsWith(WHSEC)) {
     const rest = s.slice(WHSEC.length);
     if (isBase64(rest) && inRange(decodedLength(rest))) {
@@ -44,11 +52,12 @@ export function parseGivenSecret(s: string): GivenSecret {
     }
     return { ok: false, message: `a whsec_ secret must be base64 of ${MIN_BYTES}–${MAX_BYTES} bytes` };
   }
-  if (KEY_64.test(s)) return { ok: true, secret: s };
+  // A 64-character key must still decode as base64 for Standard Webhooks receivers.
+  if (KEY_64.test(s) && isBase64(s)) return { ok: true, secret: s };
   if (PADDED_BASE64.test(s) && inRange(decodedLength(s))) return { ok: true, secret: s };
   return {
     ok: false,
-    message: `must be whsec_<base64>, base64 (RFC 2045) of ${MIN_BYTES}–${MAX_BYTES} bytes, or a 64-character key`,
+    message: `must be whsec_<base64>, base64 (RFC 2045) of ${MIN_BYTES}–${MAX_BYTES} bytes, or a 64-character base64 key`,
   };
 }
 
@@ -65,4 +74,14 @@ export function hmacKeyFor(scheme: SignatureConfig['scheme'], secret: string): B
     throw new Error('secret is not base64, so Standard Webhooks receivers cannot derive its key');
   }
   return Buffer.from(encoded, 'base64');
+}
+
+/** Whether a stored secret can sign for a scheme (a rotated-out one may predate a scheme change). */
+export function canSignWith(scheme: SignatureConfig['scheme'], secret: string): boolean {
+  try {
+    hmacKeyFor(scheme, secret);
+    return true;
+  } catch {
+    return false;
+  }
 }

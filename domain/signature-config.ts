@@ -48,6 +48,15 @@ const stripe = z
   })
   .strict();
 
+/** An HS256 JWT whose claims carry the body's SHA-256 (Chromatic's signed webhooks). */
+const jwtHs256 = z
+  .object({
+    scheme: z.literal('jwt-hs256'),
+    header: headerName.default('X-Webhook-Signature'),
+    issuer: z.string().min(1).max(100).default('herald'),
+  })
+  .strict();
+
 type HmacSha256 = z.output<typeof hmacSha256>;
 
 /** Cross-field rules of hmac-sha256, reported on the field a user has to change. */
@@ -73,7 +82,7 @@ function checkHmac(config: HmacSha256, ctx: z.RefinementCtx): void {
 
 /** An endpoint's signature settings (SPEC §5, wire format §9). Absent means standard-webhooks. */
 export const signatureConfigSchema = z
-  .discriminatedUnion('scheme', [standardWebhooks, hmacSha256, stripe])
+  .discriminatedUnion('scheme', [standardWebhooks, hmacSha256, stripe, jwtHs256])
   .superRefine((config, ctx) => {
     if (config.scheme === 'hmac-sha256') checkHmac(config, ctx);
   })

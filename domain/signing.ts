@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { hmacKeyFor } from './secrets';
 import type { SignatureConfig } from './signature-config';
 
@@ -61,6 +61,19 @@ function stripe(config: Config<'stripe'>, input: SigningInput): Record<string, s
   return { [config.header]: [`t=${input.timestamp}`, ...signatures].join(',') };
 }
 
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+/**
+ * An HS256 JWT `{iss, iat, sha256: <hex SHA-256 of the body>}` keyed with the secret string, as
+ * Chromatic's signed webhooks send it. One token, current secret only (like hmac-sha256).
+ */
+function jwtHs256(config: Config<'jwt-hs256'>, input: SigningInput, current: string): Record<string, string> {
+  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const claims = base64url(JSON.stringify({ iss: config.issuer, iat: input.timestamp, sha256: createHash('sha256').update(input.body, 'utf8').digest('hex') }));
+  const signature = base64url(hmac('jwt-hs256', current, `${header}.${claims}`));
+  return { [config.header]: `${header}.${claims}.${signature}` };
+}
+
 /** The signature-related headers of one attempt (SPEC §5). Pure: the caller supplies the time. */
 export function signatureHeaders(input: SigningInput): Record<string, string> {
   const current = input.secrets[0];
@@ -75,5 +88,7 @@ export function signatureHeaders(input: SigningInput): Record<string, string> {
       return hmacSha256(config, input, current);
     case 'stripe':
       return stripe(config, input);
+    case 'jwt-hs256':
+      return jwtHs256(config, input, current);
   }
 }

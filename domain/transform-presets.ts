@@ -30,7 +30,7 @@ const pascalCaseEnvelope = `(
     {"Action": $substringAfter(type, ".")},
     $fields,
     {
-      "PayloadId": id,
+      "PayloadId": $guid(id),
       "EventGroupName": $fields.EventGroupName ? $fields.EventGroupName : $substringBefore(type, "."),
       "EventDatetimeUtc": timestamp_ms
     }

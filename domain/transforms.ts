@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import { z } from 'zod';
 import type { EnvelopeSource } from './envelope';
+import { guidFor } from './guid';
 import { Re2RegexEngine } from './safe-regex';
 import { TRANSFORM_PRESET_NAMES, TRANSFORM_PRESETS } from './transform-presets';
 
@@ -61,6 +62,9 @@ function compile(source: string): Expression {
   return expression;
 }
 
+/** Functions Herald adds to JSONata: `$guid(id)` (see domain/guid.ts). */
+const FUNCTIONS = { guid: (id: unknown) => (typeof id === 'string' ? guidFor(id) : undefined) };
+
 const sourceOf = (t: Transform): string => ('preset' in t ? TRANSFORM_PRESETS[t.preset] : t.jsonata);
 
 export function transformInput(event: TransformEvent): Record<string, unknown> {
@@ -97,7 +101,7 @@ export async function applyTransform(t: Transform, event: TransformEvent): Promi
   const expression = compile(sourceOf(t));
   let result: unknown;
   try {
-    result = await expression.evaluate(transformInput(event));
+    result = await expression.evaluate(transformInput(event), FUNCTIONS);
   } catch (err) {
     throw new TransformError('evaluation', describe(err));
   }

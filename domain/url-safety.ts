@@ -9,11 +9,17 @@ const REFUSED_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.l
 
 export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
+export interface UrlPolicy {
+  allowPrivateTargets: boolean;
+  /** Domains the platform refuses as targets, with their subdomains (e.g. its own domain). */
+  refusedDomains?: readonly string[];
+}
+
 /**
  * Decides whether a URL may be an endpoint. Secure mode demands https to a public host name;
  * allowPrivateTargets (local development, tests) also accepts http and any host.
  */
-export function checkEndpointUrl(raw: string, opts: { allowPrivateTargets: boolean }): UrlCheck {
+export function checkEndpointUrl(raw: string, opts: UrlPolicy): UrlCheck {
   if (raw.length > MAX_URL_LENGTH) return refuse(`URL is longer than ${MAX_URL_LENGTH} characters`);
   let url: URL;
   try {
@@ -24,6 +30,9 @@ export function checkEndpointUrl(raw: string, opts: { allowPrivateTargets: boole
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse('scheme must be http or https');
   // Credentials in a URL end up in logs and attempt records.
   if (url.username !== '' || url.password !== '') return refuse('URL must not contain credentials');
+  const named = url.hostname.toLowerCase().replace(/\.+$/, '');
+  const refusedDomain = opts.refusedDomains?.find((d) => named === d || named.endsWith(`.${d}`));
+  if (refusedDomain) return refuse(`targets in ${refusedDomain} are refused by this Herald's configuration`);
   if (opts.allowPrivateTargets) return { ok: true, url };
 
   if (url.protocol !== 'https:') return refuse('scheme must be https');

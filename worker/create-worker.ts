@@ -37,7 +37,7 @@ export async function createHeraldWorker(opts: { config: Config; logger: Logger;
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   await ensureMaintenanceSchedule(client, config.temporal.taskQueue, config.lifecycle.maintenanceIntervalMs);
 
-  const sender = createHttpSender({ allowPrivateTargets: config.allowPrivateTargets, userAgent: USER_AGENT });
+  const sender = createHttpSender({ ...config.urlPolicy, userAgent: USER_AGENT });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.alertFrom, logger });
   const endpoints = createEndpointRepository(pool, createSecretBox(config.encryptionKey));
   const events = createEventRepository(pool);

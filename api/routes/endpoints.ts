@@ -11,7 +11,7 @@ import {
   patchEndpointSchema,
   replaySchema,
   rotateSecretSchema,
-  secretUsableWith,
+  secretFault,
   testEventSchema,
 } from '../schemas/endpoint';
 import { scopeOf, tenantForWrite } from '../scope';
@@ -31,7 +31,7 @@ async function dryRunTransform(transform: Transform | null): Promise<void> {
 
 export function endpointsRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/endpoints' });
-  const schemaOpts = { allowPrivateTargets: deps.config.allowPrivateTargets };
+  const schemaOpts = deps.config.urlPolicy;
   const createSchema = createEndpointSchema(schemaOpts);
   const patchSchema = patchEndpointSchema(schemaOpts);
   const verifyEndpoint = createEndpointVerifier(deps);
@@ -90,6 +90,11 @@ export function endpointsRouter(deps: AppDeps): Router {
     const faults = customHeaderFaults(input.headers ?? current.headers, input.signature ?? current.signature);
     if (faults.length > 0) throw validationFailed(faults);
     if (input.transform) await dryRunTransform(input.transform);
+    if (input.signature && input.signature.scheme !== current.signature.scheme) {
+      const [secret] = await deps.endpoints.secrets(current.id);
+      const fault = secret && secretFault(input.signature, secret.secret);
+      if (fault) throw validationFailed([{ path: 'signature.scheme', message: `the current secret cannot sign for this scheme (${fault}): rotate the secret first` }]);
+    }
     const updated = await deps.endpoints.update(current.id, scopeOf(ctx), {
       ...(input.url !== undefined && { url: input.url }),
       ...(input.description !== undefined && { description: input.description }),
@@ -160,9 +165,8 @@ export function endpointsRouter(deps: AppDeps): Router {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const input = parseInput(rotateSecretSchema, ctx.state.body ?? {});
     const secret = input.secret ?? generateSecret();
-    if (!secretUsableWith(endpoint.signature, secret)) {
-      throw validationFailed([{ path: 'secret', message: 'standard-webhooks needs a whsec_… or base64 secret' }]);
-    }
+    const fault = secretFault(endpoint.signature, secret);
+    if (fault) throw validationFailed([{ path: 'secret', message: fault }]);
     await deps.endpoints.rotateSecret(endpoint.id, secret, input.grace_period);
     const [current, ...previous] = await deps.endpoints.secrets(endpoint.id);
     ctx.body = { secret: current?.secret ?? null, previous: previous.map((p) => ({ secret: p.secret, expires_at: p.expiresAt })) };

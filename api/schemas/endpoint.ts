@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { durationSchema } from '../../domain/durations';
 import { retryPolicySchema } from '../../domain/retry-policy-schema';
-import { hmacKeyFor, parseGivenSecret } from '../../domain/secrets';
+import { parseGivenSecret } from '../../domain/secrets';
 import { PROTECTED_HEADERS, signatureConfigSchema, type SignatureConfig } from '../../domain/signature-config';
 import { filterSchema } from '../../domain/filters';
 import { transformSchema } from '../../domain/transforms';
-import { checkEndpointUrl } from '../../domain/url-safety';
+import { checkEndpointUrl, type UrlPolicy } from '../../domain/url-safety';
 import { idOf, metadataSchema } from './common';
 
 /** Exact names, `group.*` wildcards and `*`. */
@@ -14,19 +14,13 @@ const eventTypePattern = z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._:-]{0,127
 const headerValue = z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain control characters');
 const headerName = z.string().min(1).max(100).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid HTTP header name');
 
-const secretSchema = z.string().superRefine((value, ctx) => {
-  const parsed = parseGivenSecret(value);
-  if (!parsed.ok) ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.message });
-});
+// Checked against the endpoint's signature scheme once both are known (see secretFault).
+const secretSchema = z.string().max(512);
 
-/** A secret the scheme's receivers can turn into a key (a 64-character key may not be base64). */
-export function secretUsableWith(signature: SignatureConfig, secret: string): boolean {
-  try {
-    hmacKeyFor(signature.scheme, secret);
-    return true;
-  } catch {
-    return false;
-  }
+/** Why a given secret cannot sign for this scheme (SPEC §5), or undefined when it can. */
+export function secretFault(signature: SignatureConfig, secret: string): string | undefined {
+  const parsed = parseGivenSecret(secret, signature.scheme);
+  return parsed.ok ? undefined : parsed.message;
 }
 
 /** Header names the endpoint's own signature settings use: custom headers may not override them. */
@@ -49,7 +43,7 @@ export function customHeaderFaults(headers: Record<string, string>, signature: S
 }
 
 /** Fields shared by create and patch; the URL check depends on the deployment's SSRF setting. */
-function endpointFields(opts: { allowPrivateTargets: boolean }) {
+function endpointFields(opts: UrlPolicy) {
   return {
     url: z.string().superRefine((url, ctx) => {
       const check = checkEndpointUrl(url, opts);
@@ -72,7 +66,7 @@ function endpointFields(opts: { allowPrivateTargets: boolean }) {
   };
 }
 
-export function createEndpointSchema(opts: { allowPrivateTargets: boolean }) {
+export function createEndpointSchema(opts: UrlPolicy) {
   const f = endpointFields(opts);
   return z
     .object({
@@ -94,16 +88,15 @@ export function createEndpointSchema(opts: { allowPrivateTargets: boolean }) {
     })
     .strict()
     .superRefine((e, ctx) => {
-      if (e.secret !== undefined && !secretUsableWith(e.signature, e.secret)) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['secret'], message: 'standard-webhooks needs a whsec_… or base64 secret' });
-      }
+      const fault = e.secret === undefined ? undefined : secretFault(e.signature, e.secret);
+      if (fault) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['secret'], message: fault });
       for (const fault of customHeaderFaults(e.headers, e.signature)) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: fault.path.split('.'), message: fault.message });
       }
     });
 }
 
-export function patchEndpointSchema(opts: { allowPrivateTargets: boolean }) {
+export function patchEndpointSchema(opts: UrlPolicy) {
   const f = endpointFields(opts);
   return z
     .object({

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { retryPolicySchema } from '../../domain/retry-policy-schema';
 import { delayAfterAttempt } from '../../domain/retry-schedules';
 import seeds from '../fixtures/seed-events.json';
+import { guidFor } from '../../domain/guid';
 import { publish, waitForStatus } from '../helpers/fixtures';
 import { respond, startReceiver, type ReceivedRequest, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
@@ -373,11 +374,11 @@ describe('Creative Force (studio-production-webhooks.txt)', () => {
     await waitForStatus(stack, deliveryTo(published, endpoint.id)!.id, 'succeeded');
     const [taskRequest] = receiver.requests;
     assert.equal(header(taskRequest!, 'X-CF-Event'), 'task.completed');
-    assert.deepEqual(JSON.parse(taskRequest!.body), { ...task.payload, StepName: 'Capture', PayloadId: published.id });
+    assert.deepEqual(JSON.parse(taskRequest!.body), { ...task.payload, StepName: 'Capture', PayloadId: guidFor(published.id) });
 
     const statusChanged = await publish(stack, tenantId, publishable(workUnit.event));
     await waitForStatus(stack, deliveryTo(statusChanged, endpoint.id)!.id, 'succeeded');
-    assert.deepEqual(JSON.parse(receiver.requests[1]!.body), { ...workUnit.payload, PayloadId: statusChanged.id });
+    assert.deepEqual(JSON.parse(receiver.requests[1]!.body), { ...workUnit.payload, PayloadId: guidFor(statusChanged.id) });
   });
 
   it('filters by workspace, and task events only by production step', async () => {
@@ -404,7 +405,7 @@ describe('Creative Force (studio-production-webhooks.txt)', () => {
     }
   });
 
-  it('sends PayloadId as the GUID the documentation promises', { todo: 'PayloadId is the evt_… event id; see "Gaps" in docs/recipes.md' }, async () => {
+  it('sends PayloadId as the GUID the documentation promises', async () => {
     const receiver = await seedReceiver((req) => fieldFault(JSON.parse(req.body), { PayloadId: 'guid' }) === undefined ? ok : { status: 400, body: 'PayloadId is not a GUID' });
     const tenantId = await createTenant('Creative Force studio parsing GUIDs');
     const endpoint = await createFromRecipe('creative-force', tenantId, receiver.url, SECRET_TOKEN);
@@ -467,7 +468,7 @@ describe('Chromatic (visual-testing-integrations.md)', () => {
     assert.ok(JSON.stringify(message.blocks).includes('PENDING'));
   });
 
-  it('signs custom webhooks with the X-Webhook-Signature JWT of Chromatic’s signed-webhook examples', { todo: 'Herald has no JWT signature scheme; see "Gaps" in docs/recipes.md' }, async () => {
+  it('signs custom webhooks with the X-Webhook-Signature JWT of Chromatic’s signed-webhook examples', async () => {
     const secret = randomBytes(32).toString('hex');
     const issuer = 'chromatic';
     const b64url = (s: string) => Buffer.from(s, 'base64url');

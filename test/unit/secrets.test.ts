@@ -47,9 +47,22 @@ test('raw base64 that is unpadded, url-safe, wrapped or the wrong size is refuse
   }
 });
 
-test('a 64-character key, hex or [A-Za-z0-9_-], is accepted as given', () => {
-  for (const secret of ['ab12'.repeat(16), 'Zz9_-'.repeat(12) + 'abcd']) {
+test('a 64-character base64 or hex key is accepted as given for standard-webhooks', () => {
+  for (const secret of ['ab12'.repeat(16), 'Zz9+/'.repeat(12) + 'abcd']) {
     assert.deepEqual(parseGivenSecret(secret), { ok: true, secret });
+  }
+});
+
+test('a 64-character key with - or _ is refused for standard-webhooks, whose receivers base64-decode it', () => {
+  assert.equal(parseGivenSecret('Zz9_-'.repeat(12) + 'abcd').ok, false);
+});
+
+test('hmac-sha256 and stripe accept any printable secret of 8 to 256 characters, as customers already hold it', () => {
+  for (const scheme of ['hmac-sha256', 'stripe'] as const) {
+    for (const secret of ['your-webhook-secret', 'Zz9_-'.repeat(12) + 'abcd', 'hunter22']) {
+      assert.deepEqual(parseGivenSecret(secret, scheme), { ok: true, secret });
+    }
+    for (const secret of ['short', 'has a space', 'x'.repeat(257), 'tab\there']) assert.equal(parseGivenSecret(secret, scheme).ok, false, secret);
   }
 });
 
@@ -57,7 +70,7 @@ test('keys of other lengths or characters are refused with a message naming the 
   for (const secret of ['ab1'.repeat(21), 'ab12'.repeat(16) + 'a', '!'.repeat(64), '', 'hunter2']) {
     const result = parseGivenSecret(secret);
     assert.equal(result.ok, false, secret);
-    if (!result.ok) assert.match(result.message, /whsec_.*64-character key/);
+    if (!result.ok) assert.match(result.message, /whsec_.*64-character base64 key/);
   }
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import fixture from '../fixtures/signing-vectors.json';
 import { signatureConfigSchema } from '../../domain/signature-config';
@@ -105,4 +105,24 @@ test('signing refuses an empty secret list and a fractional timestamp', () => {
 
 test('standard-webhooks refuses a secret its receivers could not decode', () => {
   assert.throws(() => signatureHeaders(input(undefined, ['a_b-'.repeat(16)])), /not base64/);
+});
+
+test('jwt-hs256 sends an HS256 JWT naming the issuer and carrying the SHA-256 of the body', () => {
+  const body = '{"event":"build-status-changed"}';
+  const headers = signatureHeaders({
+    config: { scheme: 'jwt-hs256', header: 'X-Webhook-Signature', issuer: 'chromatic' },
+    secrets: ['s3cret-value', 'old-secret'],
+    deliveryId: 'dlv_1',
+    eventType: 'build-status-changed',
+    timestamp: 1700000000,
+    body,
+  });
+  const [head, claims, signature] = headers['X-Webhook-Signature']!.split('.');
+  assert.deepEqual(JSON.parse(Buffer.from(head!, 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
+  assert.deepEqual(JSON.parse(Buffer.from(claims!, 'base64url').toString()), {
+    iss: 'chromatic',
+    iat: 1700000000,
+    sha256: createHash('sha256').update(body).digest('hex'),
+  });
+  assert.equal(signature, createHmac('sha256', 's3cret-value').update(`${head}.${claims}`).digest('base64url'));
 });

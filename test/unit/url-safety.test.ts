@@ -134,3 +134,16 @@ describe('isBlockedAddress', () => {
     for (const address of publicAddresses) assert.equal(isBlockedAddress(address), false, address);
   });
 });
+
+describe('refused domains', () => {
+  const policy = { allowPrivateTargets: false, refusedDomains: ['creativeforce.io'] };
+  it('refuses a configured domain and its subdomains, in any mode', () => {
+    for (const url of ['https://creativeforce.io/hook', 'https://api.creativeforce.io/hook', 'https://API.CreativeForce.io./x']) {
+      assert.equal(checkEndpointUrl(url, policy).ok, false, url);
+      assert.equal(checkEndpointUrl(url, { ...policy, allowPrivateTargets: true }).ok, false, url);
+    }
+  });
+  it('still accepts other domains that merely end alike', () => {
+    assert.equal(checkEndpointUrl('https://notcreativeforce.io/hook', policy).ok, true);
+  });
+});
