@@ -19,15 +19,18 @@ export interface BenchOptions {
   phases: Set<Phase>;
   /** Diagnostic: `memory` runs the dev server without its SQLite file (not what `npm start` does). */
   temporalDb: 'file' | 'memory';
-  /** Diagnostic: SQLite pragmas added to the dev server's command line, e.g. journal_mode=WAL. */
-  sqlitePragmas: string[];
+  /**
+   * Diagnostic: flags added to the dev server's command line, e.g. `--sqlite-pragma=journal_mode=WAL`
+   * or `--dynamic-config-value=system.enableActivityEagerExecution=true`.
+   */
+  devServerArgs: string[];
 }
 
 export const PHASES = ['herald', 'half', 'baseline', 'backlog'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `npm run bench -- [--events N] [--endpoints M] [--backlog K] [--out FILE]
-  [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,backlog] [--temporal-db file|memory] [--sqlite-pragma NAME=VALUE]...`;
+  [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,backlog] [--temporal-db file|memory] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -51,6 +54,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       phases: { type: 'string' },
       'temporal-db': { type: 'string' },
       'sqlite-pragma': { type: 'string', multiple: true },
+      'dev-server-arg': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,6 +79,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     profileDir: values.profile,
     phases,
     temporalDb,
-    sqlitePragmas: values['sqlite-pragma'] ?? [],
+    devServerArgs: [...(values['sqlite-pragma'] ?? []).map((p) => `--sqlite-pragma=${p}`), ...(values['dev-server-arg'] ?? [])],
   };
 }

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     stops.push(async () => sampler.stop());
     const receiver = await startReceiver(say);
     stops.push(receiver.stop);
-    const stack = await startStack({ profileDir: opts.profileDir, temporalDb: opts.temporalDb, sqlitePragmas: opts.sqlitePragmas, stops, log: say });
+    const stack = await startStack({ profileDir: opts.profileDir, temporalDb: opts.temporalDb, devServerArgs: opts.devServerArgs, stops, log: say });
     watchProcesses(sampler, stack, receiver);
     const api = createHeraldApi(stack.apiUrl, stack.adminKey, opts.concurrency + 8);
     stops.push(() => api.close());
@@ -86,7 +86,15 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
   const { stack, receiver, sampler, api, deadline } = ctx;
   const results: BenchResults = {
     started_at: new Date().toISOString(),
-    config: { events: opts.events, endpoints: opts.endpoints, backlog: opts.backlog, concurrency: opts.concurrency, half_seconds: opts.halfSeconds },
+    config: {
+      events: opts.events,
+      endpoints: opts.endpoints,
+      backlog: opts.backlog,
+      concurrency: opts.concurrency,
+      half_seconds: opts.halfSeconds,
+      temporal_db: opts.temporalDb,
+      dev_server_args: opts.devServerArgs,
+    },
     machine: machineInfo(stack.temporal.cliPath, stack.database.version),
     database: stack.database.kind,
     herald: null,

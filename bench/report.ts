@@ -17,8 +17,11 @@ export function formatReport(r: BenchResults): string {
     '',
     `Herald benchmark: ${r.config.events} events x ${r.config.endpoints} endpoints, backlog ${r.config.backlog}`,
     `${m.cpus} x ${m.model}, ${m.memory_gb} GB, Node ${m.node}, ${m.temporal_cli}, PostgreSQL ${r.database} (${m.postgres.split(' ').slice(0, 2).join(' ')})`,
-    '',
   ];
+  if (r.config.temporal_db !== 'file' || r.config.dev_server_args.length > 0) {
+    lines.push(`Temporal dev server changed for diagnosis: db ${r.config.temporal_db} ${r.config.dev_server_args.join(' ')}`);
+  }
+  lines.push('');
   const h = r.herald;
   const half = r.half_load;
   const b = r.baseline;

@@ -8,7 +8,16 @@ import type { ProcessUsage } from './sampler';
 /** The JSON written to --out. Phases that were skipped or failed are null. */
 export interface BenchResults {
   started_at: string;
-  config: { events: number; endpoints: number; backlog: number; concurrency: number; half_seconds: number };
+  config: {
+    events: number;
+    endpoints: number;
+    backlog: number;
+    concurrency: number;
+    half_seconds: number;
+    /** Diagnostics only: anything but `file` and no extra flags is not the server `npm start` runs. */
+    temporal_db: 'file' | 'memory';
+    dev_server_args: string[];
+  };
   machine: MachineInfo;
   database: 'local' | 'embedded';
   herald: HeraldLoadResult | null;

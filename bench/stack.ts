@@ -34,7 +34,7 @@ export interface Stack {
 export async function startStack(opts: {
   profileDir: string | undefined;
   temporalDb: 'file' | 'memory';
-  sqlitePragmas: string[];
+  devServerArgs: string[];
   stops: (() => Promise<void>)[];
   log: (m: string) => void;
 }): Promise<Stack> {
@@ -45,7 +45,7 @@ export async function startStack(opts: {
   const inFile = opts.temporalDb === 'file';
   log(`starting the Temporal dev server (${inFile ? 'SQLite file in a temp folder, as npm start does' : 'in memory: diagnostic only'}) ...`);
   const cliPath = await findTemporalCli({ build: true, log });
-  const serverPath = opts.sqlitePragmas.length > 0 ? await withPragmas(cliPath, opts.sqlitePragmas, tmpDir) : cliPath;
+  const serverPath = opts.devServerArgs.length > 0 ? await withArgs(cliPath, opts.devServerArgs, tmpDir) : cliPath;
   // Its log lines are echoed while it starts; at shutdown it complains about every closed connection.
   let serverLog: ((m: string) => void) | undefined = log;
   const devServer = await startTemporalDevServer({
@@ -92,13 +92,13 @@ export async function startStack(opts: {
 }
 
 /**
- * Diagnostic: the dev server exactly as `npm start` runs it, plus SQLite pragmas, through a
- * wrapper script that execs the CLI (so the pid sampled is still the server's).
+ * Diagnostic: the dev server exactly as `npm start` runs it, plus extra flags, through a wrapper
+ * script that execs the CLI (so the pid sampled is still the server's).
  */
-async function withPragmas(cliPath: string, pragmas: string[], dir: string): Promise<string> {
+async function withArgs(cliPath: string, args: string[], dir: string): Promise<string> {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const wrapper = path.join(dir, 'temporal-with-pragmas.sh');
-  const flags = pragmas.map((p) => `--sqlite-pragma ${quote(p)}`).join(' ');
+  const wrapper = path.join(dir, 'temporal-with-flags.sh');
+  const flags = args.map(quote).join(' ');
   await writeFile(wrapper, `#!/bin/sh\nexec ${quote(cliPath)} "$@" ${flags}\n`, { mode: 0o755 });
   return wrapper;
 }
