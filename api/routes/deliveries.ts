@@ -6,7 +6,8 @@ import { conflict, notFound } from '../problems';
 import { listDeliveriesQuery } from '../schemas/delivery';
 import { scopeOf } from '../scope';
 import { parseInput } from '../validate';
-import { attemptToWire, deliverySummaryToWire } from '../wire';
+import { listDeliveries } from '../services/list-deliveries';
+import { attemptToWire } from '../wire';
 
 export function deliveriesRouter(deps: AppDeps): Router {
   const router = new Router({ prefix: '/deliveries' });
@@ -21,20 +22,7 @@ export function deliveriesRouter(deps: AppDeps): Router {
 
   router.get('/', async (ctx) => {
     const q = parseInput(listDeliveriesQuery, ctx.query, 'query');
-    const scope = scopeOf(ctx);
-    const page = await deps.reader.list(
-      {
-        tenantId: scope.tenantId ?? q.tenant_id,
-        endpointId: q.endpoint_id,
-        eventId: q.event_id,
-        eventType: q.event_type,
-        status: q.status,
-        since: q.since ? new Date(q.since) : undefined,
-        until: q.until ? new Date(q.until) : undefined,
-      },
-      { limit: q.limit, ...(q.cursor !== undefined && { cursor: q.cursor }) },
-    );
-    ctx.body = { data: page.data.map(deliverySummaryToWire), next_cursor: page.nextCursor };
+    ctx.body = await listDeliveries(deps, q, scopeOf(ctx));
   });
 
   router.get('/:id', async (ctx) => {

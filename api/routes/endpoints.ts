@@ -19,7 +19,8 @@ import { createEndpointVerifier } from '../services/endpoint-verification';
 import { createReplayer, REPLAY_LIMIT } from '../services/replay';
 import { createSampleSender, sampleResultToWire } from '../services/sample-sender';
 import { parseInput } from '../validate';
-import { deliverySummaryToWire, endpointToWire } from '../wire';
+import { endpointToWire } from '../wire';
+import { listDeliveries } from '../services/list-deliveries';
 import { listDeliveriesQuery } from '../schemas/delivery';
 
 /** SPEC §7: a transform is run on a sample event when saved; one that fails is refused. */
@@ -121,19 +122,7 @@ export function endpointsRouter(deps: AppDeps): Router {
   router.get('/:id/deliveries', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const q = parseInput(listDeliveriesQuery.omit({ tenant_id: true, endpoint_id: true }), ctx.query, 'query');
-    const page = await deps.reader.list(
-      {
-        tenantId: endpoint.tenantId,
-        endpointId: endpoint.id,
-        eventId: q.event_id,
-        eventType: q.event_type,
-        status: q.status,
-        since: q.since ? new Date(q.since) : undefined,
-        until: q.until ? new Date(q.until) : undefined,
-      },
-      { limit: q.limit, ...(q.cursor !== undefined && { cursor: q.cursor }) },
-    );
-    ctx.body = { data: page.data.map(deliverySummaryToWire), next_cursor: page.nextCursor };
+    ctx.body = await listDeliveries(deps, q, { tenantId: endpoint.tenantId, endpointId: endpoint.id });
   });
 
   router.get('/:id/secret', async (ctx) => {

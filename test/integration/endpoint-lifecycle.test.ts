@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
-import { respond, startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { respond } from '../helpers/receiver';
+import { useStack } from '../helpers/harness';
+import type { Stack } from '../helpers/stack';
 
 describe('the life of an endpoint', () => {
+  const harness = useStack();
+  const receiver = harness.receiver;
   let stack: Stack;
-  const receivers: Receiver[] = [];
-  const receiver = async (...script: Parameters<typeof startReceiver>) => {
-    const r = await startReceiver(...script);
-    receivers.push(r);
-    return r;
-  };
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await stack.stop();
+  before(() => {
+    stack = harness.stack;
   });
 
   it('waits at least as long as a 429 Retry-After asks before the next attempt', async () => {

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
-import { respond, startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { respond } from '../helpers/receiver';
+import { useStack } from '../helpers/harness';
+import type { Stack } from '../helpers/stack';
 
 describe('pacing and ordering', () => {
+  const harness = useStack();
+  const receiver = harness.receiver;
   let stack: Stack;
-  const receivers: Receiver[] = [];
-  const receiver = async (...script: Parameters<typeof startReceiver>) => {
-    const r = await startReceiver(...script);
-    receivers.push(r);
-    return r;
-  };
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await stack.stop();
+  before(() => {
+    stack = harness.stack;
   });
 
   it('holds a FIFO line behind a retrying delivery and delivers in exact publish order', async () => {

@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
-import { respond, startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { respond } from '../helpers/receiver';
+import { useStack } from '../helpers/harness';
+import type { Stack } from '../helpers/stack';
 
 describe('the retry schedule', () => {
+  const harness = useStack();
+  const receiver = harness.receiver;
   let stack: Stack;
-  const receivers: Receiver[] = [];
-  const receiver = async (...script: Parameters<typeof startReceiver>) => {
-    const r = await startReceiver(...script);
-    receivers.push(r);
-    return r;
-  };
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await stack.stop();
+  before(() => {
+    stack = harness.stack;
   });
 
   it('retries a receiver that fails twice at the scheduled spacing, with one delivery id, all in the log', async () => {

@@ -1,26 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/harness';
+import type { Stack } from '../helpers/stack';
 
 const eventCount = async (stack: Stack, tenantId: string) =>
   Number((await stack.pool.query('SELECT count(*) FROM events WHERE tenant_id = $1', [tenantId])).rows[0].count);
 
 describe('routing and payload shaping', () => {
+  const harness = useStack();
+  const receiver = harness.receiver;
   let stack: Stack;
-  const receivers: Receiver[] = [];
-  const receiver = async () => {
-    const r = await startReceiver();
-    receivers.push(r);
-    return r;
-  };
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await stack.stop();
+  before(() => {
+    stack = harness.stack;
   });
 
   it('delivers only what each filter of SPEC §6 lets through', async () => {
