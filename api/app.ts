@@ -5,6 +5,7 @@ import { authenticate } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { deliveriesRouter } from './routes/deliveries';
+import { docsRouter } from './routes/docs';
 import { endpointsRouter } from './routes/endpoints';
 import { eventTypesRouter } from './routes/event-types';
 import { eventsRouter } from './routes/events';
@@ -22,8 +23,8 @@ export function createApp(deps: AppDeps): Koa {
   app.proxy = false;
   app.use(errorHandler(deps.logger));
 
-  const health = healthRouter(deps);
-  app.use(health.routes());
+  // Unauthenticated: health, metrics and the API's own description.
+  for (const open of [healthRouter(deps), docsRouter()]) app.use(open.routes());
 
   const v1 = new Router({ prefix: '/v1' });
   v1.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys }), jsonBody(bodyLimitFor));

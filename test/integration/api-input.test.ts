@@ -85,6 +85,16 @@ describe('the API refuses bad input', () => {
     assert.equal(await count(stack, 'events'), 0);
   });
 
+  it('describes itself at /openapi.json and /docs without a key', async () => {
+    const spec = await (await fetch(`${stack.baseUrl}/openapi.json`)).json();
+    assert.equal(spec.openapi, '3.0.3');
+    assert.ok(spec.paths['/v1/endpoints'].post.requestBody.content['application/json'].schema.properties.retry);
+    assert.ok(spec.paths['/v1/deliveries/{id}/retry'].post);
+    const page = await fetch(`${stack.baseUrl}/docs`);
+    assert.match(await page.text(), /SwaggerUIBundle/);
+    assert.equal((await fetch(`${stack.baseUrl}/docs/swagger-ui-bundle.js`)).status, 200);
+  });
+
   it('answers 404 as problem+json for unknown resources', async () => {
     const res = await stack.api('GET', '/v1/endpoints/ep_00000000000000000000000000');
     assert.equal(res.status, 404);
