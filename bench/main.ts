@@ -101,6 +101,7 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
     half_load: null,
     baseline: null,
     ratio: null,
+    ratio_cpu: null,
     backlog: null,
     history: { herald: null, baseline: null },
     half_load_baseline: null,
@@ -178,7 +179,11 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
     if (results.herald && results.baseline.workflows_per_s > 0) {
       results.ratio = Math.round((results.herald.deliveries_per_s / results.baseline.workflows_per_s) * 1000) / 1000;
     }
-    say(`baseline: ${results.baseline.workflows_per_s} workflows/s; ratio ${results.ratio ?? '-'}`);
+    // Throughput is shared with whatever else runs on the machine; CPU per delivery much less so.
+    const total = (perItem: Record<string, number> | undefined) => Object.values(perItem ?? {}).reduce((a, b) => a + b, 0);
+    const heraldCpu = total(results.cpu_ms_per_delivery.herald);
+    if (heraldCpu > 0) results.ratio_cpu = Math.round((total(results.cpu_ms_per_delivery.baseline) / heraldCpu) * 1000) / 1000;
+    say(`baseline: ${results.baseline.workflows_per_s} workflows/s; ratio ${results.ratio ?? '-'} (by CPU per delivery ${results.ratio_cpu ?? '-'})`);
   }
 
   if (opts.phases.has('backlog') && opts.backlog > 0) {

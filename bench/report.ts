@@ -37,6 +37,7 @@ export function formatReport(r: BenchResults): string {
       ['bare workflow at the same pace p50 / p90 / p99 ms', pct(r.half_load_baseline?.latency_ms)],
       ['baseline workflows /s (bare workflow + activity POST)', num(b?.workflows_per_s)],
       ['ratio herald / baseline', num(r.ratio ?? undefined)],
+      ['ratio by CPU per delivery (baseline / herald)', num(r.ratio_cpu ?? undefined)],
       ['history events per delivery (herald / baseline)', `${num(r.history.herald?.events_per_workflow)} / ${num(r.history.baseline?.events_per_workflow)}`],
       ['backlog deliveries waiting on timers', num(bl?.deliveries)],
       ['backlog worker RSS while waiting MB', num(bl?.worker_rss_mb)],

@@ -24,6 +24,8 @@ export interface BenchResults {
   half_load: HeraldLoadResult | null;
   baseline: BaselineResult | null;
   ratio: number | null;
+  /** Baseline CPU ms per workflow / Herald CPU ms per delivery, all processes: robust to other load. */
+  ratio_cpu: number | null;
   backlog: Omit<BacklogResult, 'processes_waiting' | 'processes_draining'> | null;
   history: { herald: HistoryCounts | null; baseline: HistoryCounts | null };
   /** Bare workflows paced like Herald's half load: the latency floor of the server itself. */
