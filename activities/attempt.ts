@@ -33,13 +33,17 @@ export function createAttemptDelivery(deps: AttemptDeps) {
   async function attempt(req: AttemptRequest): Promise<AttemptOutcome> {
     // Prepare: the endpoint is read afresh at every attempt, so URL, secret and header changes
     // (and a disable) apply from the next attempt on.
-    const endpoint = await deps.endpoints.get(req.endpointId);
+    // Three independent reads at once: one round trip of latency instead of three.
+    const [endpoint, event, stored] = await Promise.all([
+      deps.endpoints.get(req.endpointId),
+      deps.events.get(req.eventId),
+      deps.endpoints.secrets(req.endpointId),
+    ]);
     if (!endpoint) return cancelled('endpoint deleted');
     if (endpoint.status === 'disabled') return cancelled(`endpoint disabled (${endpoint.disabledReason ?? 'manual'})`);
-    const event = await deps.events.get(req.eventId);
     if (!event) return cancelled('event no longer retained');
     const startedAt = now();
-    const secrets = (await deps.endpoints.secrets(endpoint.id)).map((s) => s.secret);
+    const secrets = stored.map((s) => s.secret);
     let request: OutgoingRequest;
     try {
       request = await buildRequest(endpoint, secrets, event, req.deliveryId, startedAt);
@@ -91,7 +95,8 @@ function errorOf(sent: SendResult): { code: string; message: string } | null {
 async function classify(deps: AttemptDeps, endpoint: Endpoint, sent: SendResult): Promise<AttemptOutcome> {
   const status = sent.response?.status;
   if (status !== undefined && status >= 200 && status <= 299) {
-    await deps.endpoints.markHealthy(endpoint.id);
+    // Only a failing endpoint needs the write; the common case costs no round trip.
+    if (endpoint.health !== 'healthy') await deps.endpoints.markHealthy(endpoint.id);
     return { result: 'succeeded', status };
   }
   if (status === 410) {

@@ -23,6 +23,7 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean)),
+  HERALD_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().url().optional(),
@@ -44,6 +45,11 @@ export interface Config {
   /** SPEC §10 target policy: private targets (dev/tests only) and refused domains. */
   urlPolicy: { allowPrivateTargets: boolean; refusedDomains: string[] };
   logLevel: z.output<typeof envSchema>['HERALD_LOG_LEVEL'];
+  /**
+   * Workflows a worker keeps in memory (sticky cache). Deliveries waiting on timers beyond it are
+   * replayed from history when they wake, which bounds worker memory under a large backlog.
+   */
+  maxCachedWorkflows: number;
   /** A standalone worker serves Prometheus metrics here (the API serves its own on /metrics). */
   metricsPort: number | undefined;
   smtpUrl: string | undefined;
@@ -81,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     urlPolicy: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS, refusedDomains: e.HERALD_REFUSED_DOMAINS },
     logLevel: e.HERALD_LOG_LEVEL,
     metricsPort: e.HERALD_METRICS_PORT,
+    maxCachedWorkflows: e.HERALD_WORKER_MAX_CACHED_WORKFLOWS,
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,
     publicUrl: e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`,

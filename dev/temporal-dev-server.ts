@@ -51,8 +51,14 @@ export async function startTemporalDevServer(opts: {
   if (namespace !== 'default') args.push('--namespace', namespace);
   if (opts.dbFile) {
     await mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
-    args.push('--db-filename', path.resolve(opts.dbFile));
+    // WAL without a sync per commit: about 4x the throughput (npm run bench). A crash of any
+    // process loses nothing; only an OS crash or power cut could lose the last commits, which is
+    // acceptable for a development server (production runs Temporal on PostgreSQL).
+    args.push('--db-filename', path.resolve(opts.dbFile), '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
+  // The server hands an activity scheduled by a workflow task straight back to the worker that
+  // completed it, saving a poll round trip per attempt.
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -67,6 +67,7 @@ export async function createHeraldWorker(opts: { config: Config; logger: Logger;
     activities,
     // Attempts wait on receivers, not on CPU: many can be in flight at once.
     maxConcurrentActivityTaskExecutions: 200,
+    maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '30s',
   });
   let running: Promise<void> | undefined;
