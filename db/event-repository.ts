@@ -3,17 +3,7 @@ import { deliveryIdFor, newId } from '../domain/ids';
 import type { Scope } from './endpoint-repository';
 import { decodeCursor, toPage, type Page } from './pagination';
 
-export interface StoredEvent {
-  id: string;
-  tenantId: string;
-  type: string;
-  occurredAt: Date;
-  data: unknown;
-  metadata: Record<string, unknown> | null;
-  idempotencyKey: string | null;
-  createdAt: Date;
-}
-
+/** An event as a publisher gives it; Herald adds the id and the time it was stored. */
 export interface NewEvent {
   tenantId: string;
   type: string;
@@ -21,6 +11,11 @@ export interface NewEvent {
   data: unknown;
   metadata: Record<string, unknown> | null;
   idempotencyKey: string | null;
+}
+
+export interface StoredEvent extends NewEvent {
+  id: string;
+  createdAt: Date;
 }
 
 export interface DeliveryRef {
