@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTenantWithEndpoint, publish } from '../helpers/fixtures';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -99,31 +98,5 @@ describe('the API refuses bad input', () => {
     const res = await stack.api('GET', '/v1/endpoints/ep_00000000000000000000000000');
     assert.equal(res.status, 404);
     assert.equal(res.body.status, 404);
-  });
-});
-
-describe('publishing with an Idempotency-Key', () => {
-  let stack: Stack;
-  let receiver: Receiver;
-  before(async () => {
-    stack = await startStack();
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await receiver.close();
-    await stack.stop();
-  });
-
-  it('stores one event and delivers it once when the same key is sent twice', async () => {
-    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url);
-    const first = await publish(stack, tenantId, {}, { 'idempotency-key': 'order-42' });
-    const second = await publish(stack, tenantId, {}, { 'idempotency-key': 'order-42' });
-    assert.equal(second.id, first.id);
-    assert.deepEqual(second.deliveries, first.deliveries);
-    await receiver.waitFor(1);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(receiver.requests.length, 1);
-    assert.equal(await count(stack, 'events'), 1);
-    assert.equal(await count(stack, 'deliveries'), 1);
   });
 });

@@ -1,31 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
-import { respond, startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/harness';
+import { respond, startReceiver } from '../helpers/receiver';
+import type { Stack } from '../helpers/stack';
 
 describe('a misbehaving receiver', () => {
+  const harness = useStack();
   let stack: Stack;
-  const receivers: Receiver[] = [];
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await stack.stop();
+  before(() => {
+    stack = harness.stack;
   });
 
   async function deliverOnceTo(script: Parameters<typeof startReceiver>, endpoint: Record<string, unknown> = {}) {
-    const hook = await startReceiver(...script);
-    receivers.push(hook);
+    const hook = await harness.receiver(...script);
     const { tenantId } = await createTenantWithEndpoint(stack, hook.url, { retry: { preset: 'none' }, ...endpoint });
     const { deliveries } = await publish(stack, tenantId);
     return { hook, detail: await waitForStatus(stack, deliveries[0]!.id, 'failed') };
   }
 
   it('fails on a 302 and does not follow it', async () => {
-    const target = await startReceiver();
-    receivers.push(target);
+    const target = await harness.receiver();
     const { detail } = await deliverOnceTo([respond(302, '', { location: target.url })]);
     assert.equal(detail.attempts[0].response.status, 302);
     assert.equal(detail.attempts[0].error.code, 'http_status');
@@ -41,8 +36,7 @@ describe('a misbehaving receiver', () => {
 
   it('keeps only the first 4 KB of a 2 MB response body', async () => {
     const big = 'x'.repeat(2 * 1024 * 1024);
-    const hook = await startReceiver(respond(200, big));
-    receivers.push(hook);
+    const hook = await harness.receiver(respond(200, big));
     const { tenantId } = await createTenantWithEndpoint(stack, hook.url);
     const { deliveries } = await publish(stack, tenantId);
     const detail = await waitForStatus(stack, deliveries[0]!.id, 'succeeded');

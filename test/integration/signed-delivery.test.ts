@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/harness';
+import type { Receiver } from '../helpers/receiver';
+import type { Stack } from '../helpers/stack';
 
 describe('a first-time successful delivery', () => {
+  const harness = useStack();
   let stack: Stack;
   let receiver: Receiver;
   before(async () => {
-    stack = await startStack();
-    receiver = await startReceiver();
-  });
-  after(async () => {
-    await receiver.close();
-    await stack.stop();
+    stack = harness.stack;
+    receiver = await harness.receiver();
   });
 
   it('is signed so the standardwebhooks library verifies it, and logged as one attempt', async () => {
@@ -80,5 +78,22 @@ describe('a first-time successful delivery', () => {
     });
     assert.ok(value(text, /^herald_events_published_total (\d+)/m) >= 3);
     assert.ok(value(text, /^herald_delivery_attempt_duration_seconds_count (\d+)/m) >= 3);
+  });
+
+  // Its own receiver: the delivery count below must not see the other tests' traffic.
+  it('stores one event and delivers it once when the same key is sent twice', async () => {
+    const receiver = await harness.receiver();
+    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url);
+    const first = await publish(stack, tenantId, {}, { 'idempotency-key': 'order-42' });
+    const second = await publish(stack, tenantId, {}, { 'idempotency-key': 'order-42' });
+    assert.equal(second.id, first.id);
+    assert.deepEqual(second.deliveries, first.deliveries);
+    await receiver.waitFor(1);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(receiver.requests.length, 1);
+    const stored = await stack.pool.query('SELECT count(*) AS n FROM events WHERE tenant_id = $1', [tenantId]);
+    assert.equal(Number(stored.rows[0].n), 1);
+    const deliveries = await stack.pool.query('SELECT count(*) AS n FROM deliveries WHERE tenant_id = $1', [tenantId]);
+    assert.equal(Number(deliveries.rows[0].n), 1);
   });
 });
