@@ -1,0 +1,107 @@
+// Endpoints as the rest of Herald sees them, and how they map onto the endpoints table.
+import type { RetryPolicy } from '../domain/retry-schedules';
+import type { SignatureConfig } from '../domain/signature-config';
+
+export type EndpointStatus = 'pending_verification' | 'active' | 'disabled';
+export type EndpointHealth = 'healthy' | 'failing';
+
+/** The settings a client writes; everything else about an endpoint is Herald's to keep. */
+export interface EndpointSettings {
+  url: string;
+  description: string;
+  eventTypes: string[];
+  filter: unknown;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  signature: SignatureConfig;
+  headers: Record<string, string>;
+  rateLimit: { max: number; perMs: number } | null;
+  ordering: 'none' | 'fifo';
+  transform: unknown;
+  metadata: Record<string, unknown>;
+}
+
+export interface Endpoint extends EndpointSettings {
+  id: string;
+  tenantId: string;
+  status: EndpointStatus;
+  disabledReason: string | null;
+  health: EndpointHealth;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface EndpointSecret {
+  secret: string;
+  expiresAt: Date | null;
+}
+
+/** A tenant key sees its own tenant only; the admin (tenantId undefined) sees all. */
+export interface Scope {
+  tenantId?: string | undefined;
+}
+
+export interface EndpointRow {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  filter: unknown;
+  retry: RetryPolicy;
+  timeout_ms: number;
+  signature: SignatureConfig;
+  headers: Record<string, string>;
+  rate_limit: { max: number; perMs: number } | null;
+  ordering: 'none' | 'fifo';
+  transform: unknown;
+  status: EndpointStatus;
+  disabled_reason: string | null;
+  health: EndpointHealth;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export const COLUMNS: Record<keyof EndpointSettings, string> = {
+  url: 'url',
+  description: 'description',
+  eventTypes: 'event_types',
+  filter: 'filter',
+  retry: 'retry',
+  timeoutMs: 'timeout_ms',
+  signature: 'signature',
+  headers: 'headers',
+  rateLimit: 'rate_limit',
+  ordering: 'ordering',
+  transform: 'transform',
+  metadata: 'metadata',
+};
+
+// pg sends JS arrays as PostgreSQL arrays, so jsonb values are serialised here explicitly.
+const JSON_COLUMNS = new Set(['filter', 'retry', 'signature', 'headers', 'rate_limit', 'transform', 'metadata']);
+export const toParam = (column: string, value: unknown) => (JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value);
+
+export function toEndpoint(r: EndpointRow): Endpoint {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    url: r.url,
+    description: r.description,
+    eventTypes: r.event_types,
+    filter: r.filter,
+    retry: r.retry,
+    timeoutMs: r.timeout_ms,
+    signature: r.signature,
+    headers: r.headers,
+    rateLimit: r.rate_limit,
+    ordering: r.ordering,
+    transform: r.transform,
+    status: r.status,
+    disabledReason: r.disabled_reason,
+    health: r.health,
+    metadata: r.metadata,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
