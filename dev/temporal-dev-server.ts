@@ -30,7 +30,7 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-export async function startTemporalDevServer(opts: {
+export interface DevServerOptions {
   cliPath: string;
   /** SQLite file that keeps workflows across restarts; in memory when absent. */
   dbFile?: string;
@@ -38,7 +38,24 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number;
   namespace?: string;
   log?: (m: string) => void;
-}): Promise<TemporalDevServer> {
+}
+
+/** Ports picked here may be taken by someone else before the server binds them: try again. */
+const PORT_RACE_ATTEMPTS = 3;
+
+export async function startTemporalDevServer(opts: DevServerOptions): Promise<TemporalDevServer> {
+  const portsPicked = opts.port === undefined || opts.uiPort === undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      const raced = /address already in use/.test((err as Error).message);
+      if (!portsPicked || !raced || attempt >= PORT_RACE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   const log = opts.log ?? (() => undefined);
   const namespace = opts.namespace ?? 'default';
   const port = opts.port ?? (await freePort());
