@@ -3,6 +3,7 @@ import type { SecretBox } from '../domain/encryption';
 import { newId } from '../domain/ids';
 import { COLUMNS, toEndpoint, toParam, type Endpoint, type EndpointRow, type EndpointSecret, type EndpointSettings, type EndpointStatus, type Scope } from './endpoint-rows';
 import { decodeCursor, toPage, type Page } from './pagination';
+import { inTransaction } from './transaction';
 
 export type { Endpoint, EndpointHealth, EndpointSecret, EndpointSettings, EndpointStatus, Scope } from './endpoint-rows';
 
@@ -14,9 +15,7 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
   return {
     /** Creates the endpoint and its first secret in one transaction: both or neither. */
     async create(input: { tenantId: string; settings: EndpointSettings; status: EndpointStatus; secret: string }): Promise<Endpoint> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         const entries = Object.entries(COLUMNS) as [keyof EndpointSettings, string][];
         const columns = ['id', 'tenant_id', 'status', ...entries.map(([, c]) => c)];
         const values = [newId('ep'), input.tenantId, input.status, ...entries.map(([k, c]) => toParam(c, input.settings[k]))];
@@ -24,14 +23,8 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
         const { rows } = await client.query<EndpointRow>(`INSERT INTO endpoints (${columns.join(', ')}) VALUES (${placeholders}) RETURNING *`, values);
         const endpoint = toEndpoint(rows[0]!);
         await insertSecret(client, endpoint.id, input.secret);
-        await client.query('COMMIT');
         return endpoint;
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async get(id: string, scope: Scope = {}): Promise<Endpoint | undefined> {
@@ -122,21 +115,13 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
 
     /** Rotation: the current secret keeps verifying until the grace period ends; `secret` becomes current. */
     async rotateSecret(id: string, secret: string, graceMs: number): Promise<void> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(pool, async (client) => {
         await client.query(
           "UPDATE endpoint_secrets SET expires_at = now() + $2 * interval '1 millisecond' WHERE endpoint_id = $1 AND expires_at IS NULL",
           [id, graceMs],
         );
         await insertSecret(client, id, secret);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     /** Disables an active endpoint; undefined when it was not active (already disabled, or gone). */

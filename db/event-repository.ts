@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { deliveryIdFor, newId } from '../domain/ids';
 import type { Scope } from './endpoint-repository';
 import { decodeCursor, toPage, type Page } from './pagination';
+import { inTransaction } from './transaction';
 
 /** An event as a publisher gives it; Herald adds the id and the time it was stored. */
 export interface NewEvent {
@@ -70,19 +71,11 @@ export function createEventRepository(pool: Pool) {
      * An Idempotency-Key this tenant already used yields the first event and its deliveries.
      */
     async publish(items: { event: NewEvent; recipients: Recipient[] }[]): Promise<PublishedEvent[]> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return inTransaction(pool, async (client) => {
         const published: PublishedEvent[] = [];
         for (const item of items) published.push(await insertOne(client, item.event, item.recipients));
-        await client.query('COMMIT');
         return published;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async get(id: string, scope: Scope = {}): Promise<StoredEvent | undefined> {

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { inTransaction } from './transaction';
 
 export interface RateLimit {
   max: number;
@@ -15,21 +16,6 @@ const SEND_NOW_MS = 20;
  * no window of `per` ever holds more than `max` sends, even when a slot is used late.
  */
 export function createRateLimitRepository(pool: Pool) {
-  async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
   return {
     /**
      * Returns 0 when the caller may send now (and records the send), or how many milliseconds
@@ -37,7 +23,7 @@ export function createRateLimitRepository(pool: Pool) {
      */
     async acquire(endpointId: string, limit: RateLimit, reserved: boolean): Promise<number> {
       const spacingMs = limit.perMs / limit.max;
-      return inTransaction(async (db) => {
+      return inTransaction(pool, async (db) => {
         await db.query('INSERT INTO endpoint_rate_limits (endpoint_id, next_slot_at) VALUES ($1, clock_timestamp()) ON CONFLICT DO NOTHING', [endpointId]);
         const { rows } = await db.query<{ next_slot_at: Date; now: Date }>(
           'SELECT next_slot_at, clock_timestamp() AS now FROM endpoint_rate_limits WHERE endpoint_id = $1 FOR UPDATE',
