@@ -1,36 +1,59 @@
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDeps } from './deps';
 import { authenticate } from './middleware/auth';
+import { canonicalPath } from './middleware/canonical-path';
 import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
-import { deliveriesRouter } from './routes/deliveries';
-import { docsRouter } from './routes/docs';
-import { endpointsRouter } from './routes/endpoints';
-import { eventTypesRouter } from './routes/event-types';
-import { eventsRouter } from './routes/events';
-import { healthRouter } from './routes/health';
-import { tenantsRouter } from './routes/tenants';
+import { methodNotAllowed } from './problems';
+import { PUBLIC_PATHS } from './routing/public-paths';
+import { createSecureRouter, secureRoutes } from './routing/secure-router';
+import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerDeliveryRoutes } from './routes/deliveries';
+import { registerDocsRoutes } from './routes/docs';
+import { registerEndpointRoutes } from './routes/endpoints';
+import { registerEventTypeRoutes } from './routes/event-types';
+import { registerEventRoutes } from './routes/events';
+import { registerHealthRoutes } from './routes/health';
+import { registerTenantRoutes } from './routes/tenants';
 import { BATCH_MAX_EVENTS, EVENT_BODY_LIMIT_BYTES } from './schemas/event';
 
 /** A batch holds up to 100 events of up to 256 KB each (each one checked on its own). */
 const BATCH_BODY_LIMIT_BYTES = BATCH_MAX_EVENTS * EVENT_BODY_LIMIT_BYTES + 64 * 1024;
 const bodyLimitFor = (path: string) => (path === '/v1/events/batch' ? BATCH_BODY_LIMIT_BYTES : EVENT_BODY_LIMIT_BYTES);
 
-/** Builds the API without listening, so tests and server.ts share exactly the same app. */
+/** Every route of the API on one router, each with its access rule (see routing/secure-router.ts). */
+export function createApiRouter(deps: AppDeps) {
+  const routes = createSecureRouter();
+  for (const register of [
+    registerHealthRoutes,
+    registerDocsRoutes,
+    registerTenantRoutes,
+    registerApiKeyRoutes,
+    registerEventTypeRoutes,
+    registerEndpointRoutes,
+    registerEventRoutes,
+    registerDeliveryRoutes,
+  ]) {
+    register(routes, deps);
+  }
+  return routes.router;
+}
+
+/**
+ * Builds the API without listening, so tests and server.ts share exactly the same app. The order
+ * is the security model (README, "Security model"): a path in any but its one spelling is not
+ * found; then every request is authenticated before it is routed, and only the public paths pass
+ * without a key; then the body is read and checked; then the route's own access rule runs.
+ */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.proxy = false;
+  const router = createApiRouter(deps);
   app.use(errorHandler(deps.logger));
-
-  // Unauthenticated: health, metrics and the API's own description.
-  for (const open of [healthRouter(deps), docsRouter()]) app.use(open.routes());
-
-  const v1 = new Router({ prefix: '/v1' });
-  v1.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys }), jsonBody(bodyLimitFor));
-  for (const router of [tenantsRouter(deps), eventTypesRouter(deps), endpointsRouter(deps), eventsRouter(deps), deliveriesRouter(deps)]) {
-    v1.use(router.routes(), router.allowedMethods());
-  }
-  app.use(v1.routes());
+  app.use(canonicalPath());
+  app.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys, publicPaths: PUBLIC_PATHS }));
+  app.use(jsonBody(bodyLimitFor));
+  app.use(secureRoutes(router));
+  app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));
   return app;
 }

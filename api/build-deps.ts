@@ -38,7 +38,7 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
     events,
     deliveries,
     starter,
-    reader: createDeliveryReader(temporal, config.temporal.namespace),
+    reader: createDeliveryReader(temporal, config.temporal.namespace, config.encryptionKey),
     publishEvent: createEventPublisher({ endpoints, events, starter, logger }),
     async close() {
       await sender.close();

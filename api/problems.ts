@@ -21,3 +21,5 @@ export const unauthorized = () => new Problem(401, 'Unauthorized', 'a valid API 
 export const conflict = (detail: string) => new Problem(409, 'Conflict', detail);
 export const validationFailed = (errors: FieldError[], status = 422) =>
   new Problem(status, status === 400 ? 'Bad Request' : 'Unprocessable Content', 'the request is not valid', errors);
+/** A path that exists, asked with a method it does not take (also for methods Herald knows nothing of). */
+export const methodNotAllowed = () => new Problem(405, 'Method Not Allowed', 'this path does not take that method');

@@ -1,8 +1,9 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import { encodeCursor, decodeCursor, type Page } from '../db/pagination';
+import type { Page } from '../db/pagination';
 import { stateQuery } from '../workflows/delivery-definitions';
 import type { DeliveryState, DeliveryStatus } from '../workflows/delivery-types';
+import { createVisibilityCursors } from './visibility-cursor';
 import { endpointIdKey, eventIdKey, eventTypeKey, SEARCH_ATTRIBUTES, statusKey, tenantIdKey } from './search-attributes';
 
 export interface DeliverySummary {
@@ -52,15 +53,16 @@ const timestampToDate = (t: { seconds?: unknown; nanos?: number | null } | null 
   t?.seconds == null ? null : new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
 
 /** Reads deliveries back from Temporal: lists from visibility, one delivery's live state by query. */
-export function createDeliveryReader(client: Client, namespace: string) {
+export function createDeliveryReader(client: Client, namespace: string, cursorSecret: string) {
+  const cursors = createVisibilityCursors(cursorSecret);
   return {
     async list(filter: DeliveryFilter, opts: { limit: number; cursor?: string }): Promise<Page<DeliverySummary>> {
-      const token = decodeCursor(opts.cursor);
+      const query = visibilityQuery(filter);
       const response = await client.workflowService.listWorkflowExecutions({
         namespace,
         pageSize: opts.limit,
-        query: visibilityQuery(filter),
-        nextPageToken: token ? Buffer.from(token, 'base64') : null,
+        query,
+        nextPageToken: opts.cursor ? cursors.open(opts.cursor, query) : null,
       });
       const data = response.executions.map((execution): DeliverySummary => {
         const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
@@ -75,8 +77,8 @@ export function createDeliveryReader(client: Client, namespace: string) {
           endedAt: timestampToDate(execution.closeTime),
         };
       });
-      const next = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64') : null;
-      return { data, nextCursor: next && encodeCursor(next) };
+      const token = response.nextPageToken;
+      return { data, nextCursor: token && token.length > 0 ? cursors.seal(token, query) : null };
     },
 
     /** The live state of the latest run, or undefined when no workflow was started yet. */

@@ -3,8 +3,7 @@ import type { Middleware } from 'koa';
 import type { ApiKeyRepository } from '../../db/api-key-repository';
 import { isTenantKeyShaped } from '../../domain/api-keys';
 import { unauthorized } from '../problems';
-
-export type Principal = { kind: 'admin' } | { kind: 'tenant'; tenantId: string };
+import type { Principal } from '../routing/access';
 
 const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
 
@@ -14,12 +13,18 @@ export function sameKey(given: string, expectedDigest: Buffer): boolean {
 }
 
 /**
- * Bearer-key authentication: the admin key (from config) or a live tenant key sets
- * ctx.state.principal; anything else answers 401.
+ * Authentication before routing, for every request: a path on the public allowlist passes;
+ * anything else needs the admin key or a live tenant key (which sets ctx.state.principal), or it
+ * answers 401, whatever route it would have reached.
  */
-export function authenticate(opts: { adminKey: string; apiKeys: Pick<ApiKeyRepository, 'tenantOf'> }): Middleware {
+export function authenticate(opts: {
+  adminKey: string;
+  apiKeys: Pick<ApiKeyRepository, 'tenantOf'>;
+  publicPaths: ReadonlySet<string>;
+}): Middleware {
   const adminDigest = digest(opts.adminKey);
   return async (ctx, next) => {
+    if (opts.publicPaths.has(ctx.path)) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'));
     if (!match) throw unauthorized();
     const key = match[1]!;

@@ -1,6 +1,21 @@
+import { STATUS_CODES } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { Problem } from '../problems';
+import { InvalidCursorError } from '../../db/pagination';
+import { Problem, validationFailed } from '../problems';
+
+/** Known errors from below the API, and Koa's own client errors, as the problems they are. */
+function asProblem(err: unknown): Problem | undefined {
+  if (err instanceof Problem) return err;
+  if (err instanceof InvalidCursorError) return validationFailed([{ path: 'query.cursor', message: err.message }]);
+  // http-errors thrown by Koa or its helpers mark client errors as safe to show.
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, expose, message } = err as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
+    return new Problem(status, STATUS_CODES[status] ?? 'Bad Request', typeof message === 'string' ? message : undefined);
+  }
+  return undefined;
+}
 
 /** First in the chain: known errors become problem+json; unexpected ones are logged and hidden. */
 export function errorHandler(logger: Logger): Middleware {
@@ -9,9 +24,9 @@ export function errorHandler(logger: Logger): Middleware {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new Problem(404, 'Not Found', `no route for ${ctx.method} ${ctx.path}`);
     } catch (err) {
-      const problem =
-        err instanceof Problem ? err : new Problem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged');
-      if (!(err instanceof Problem)) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      const known = asProblem(err);
+      if (!known) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      const problem = known ?? new Problem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged');
       ctx.status = problem.status;
       ctx.type = 'application/problem+json';
       ctx.body = {

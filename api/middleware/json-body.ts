@@ -1,12 +1,14 @@
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
+import { jsonFault } from '../json-limits';
 import { Problem, validationFailed } from '../problems';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 /**
- * Reads a JSON request body up to the path's limit into ctx.state.body. Oversize answers 413 and
- * malformed JSON 400, before any handler can store anything.
+ * Reads a JSON request body up to the path's limit into ctx.state.body. Oversize answers 413,
+ * malformed JSON 400, and JSON Herald cannot keep (too deep, NUL, lone surrogates) 422, before any
+ * handler can store anything.
  */
 export function jsonBody(limitFor: (path: string) => number): Middleware {
   return async (ctx, next) => {
@@ -27,11 +29,15 @@ export function jsonBody(limitFor: (path: string) => number): Middleware {
       }
       throw new Problem(400, 'Bad Request', 'the request body could not be read');
     }
+    let body: unknown;
     try {
-      ctx.state.body = JSON.parse(raw);
+      body = JSON.parse(raw);
     } catch (err) {
       throw validationFailed([{ path: '', message: `malformed JSON: ${(err as Error).message}` }], 400);
     }
+    const fault = jsonFault(body);
+    if (fault) throw validationFailed([fault]);
+    ctx.state.body = body;
     return next();
   };
 }

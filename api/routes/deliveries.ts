@@ -1,17 +1,15 @@
-import Router from '@koa/router';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { cancelSignal } from '../../workflows/delivery-definitions';
 import type { AppDeps } from '../deps';
 import { conflict, notFound } from '../problems';
 import { listDeliveriesQuery } from '../schemas/delivery';
 import { scopeOf } from '../scope';
+import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
 import { listDeliveries } from '../services/list-deliveries';
 import { attemptToWire } from '../wire';
 
-export function deliveriesRouter(deps: AppDeps): Router {
-  const router = new Router({ prefix: '/deliveries' });
-  const uiBase = deps.config.temporal.uiUrl.replace(/\/$/, '');
+export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): void {  const uiBase = deps.config.temporal.uiUrl.replace(/\/$/, '');
   const namespace = encodeURIComponent(deps.config.temporal.namespace);
 
   const load = async (id: string, scope: ReturnType<typeof scopeOf>) => {
@@ -20,12 +18,12 @@ export function deliveriesRouter(deps: AppDeps): Router {
     return delivery;
   };
 
-  router.get('/', async (ctx) => {
+  router.get('/v1/deliveries', 'tenant', async (ctx) => {
     const q = parseInput(listDeliveriesQuery, ctx.query, 'query');
     ctx.body = await listDeliveries(deps, q, scopeOf(ctx));
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/v1/deliveries/:id', 'tenant', async (ctx) => {
     const delivery = await load(ctx.params.id!, scopeOf(ctx));
     // State first: an attempt is recorded before the workflow learns its outcome, so once the state
     // shows an outcome, the attempt log read after it includes that attempt.
@@ -47,14 +45,14 @@ export function deliveriesRouter(deps: AppDeps): Router {
     };
   });
 
-  router.post('/:id/retry', async (ctx) => {
+  router.post('/v1/deliveries/:id/retry', 'tenant', async (ctx) => {
     const delivery = await load(ctx.params.id!, scopeOf(ctx));
     await deps.starter.retryNow(delivery);
     ctx.status = 202;
     ctx.body = { id: delivery.id, retrying: true };
   });
 
-  router.post('/:id/cancel', async (ctx) => {
+  router.post('/v1/deliveries/:id/cancel', 'tenant', async (ctx) => {
     const delivery = await load(ctx.params.id!, scopeOf(ctx));
     try {
       await deps.temporal.workflow.getHandle(delivery.id).signal(cancelSignal);
@@ -66,5 +64,4 @@ export function deliveriesRouter(deps: AppDeps): Router {
     ctx.body = { id: delivery.id, cancelling: true };
   });
 
-  return router;
 }

@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import { generateSecret } from '../../domain/secrets';
 import { checkTransform, type Transform } from '../../domain/transforms';
 import type { EndpointSettings } from '../../db/endpoint-repository';
@@ -18,6 +17,7 @@ import { scopeOf, tenantForWrite } from '../scope';
 import { createEndpointVerifier } from '../services/endpoint-verification';
 import { createReplayer, REPLAY_LIMIT } from '../services/replay';
 import { createSampleSender, sampleResultToWire } from '../services/sample-sender';
+import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
 import { endpointToWire } from '../wire';
 import { listDeliveries } from '../services/list-deliveries';
@@ -30,9 +30,7 @@ async function dryRunTransform(transform: Transform | null): Promise<void> {
   if (!check.ok) throw validationFailed([{ path: 'transform', message: check.message }]);
 }
 
-export function endpointsRouter(deps: AppDeps): Router {
-  const router = new Router({ prefix: '/endpoints' });
-  const schemaOpts = deps.config.urlPolicy;
+export function registerEndpointRoutes(router: SecureRouter, deps: AppDeps): void {  const schemaOpts = deps.config.urlPolicy;
   const createSchema = createEndpointSchema(schemaOpts);
   const patchSchema = patchEndpointSchema(schemaOpts);
   const verifyEndpoint = createEndpointVerifier(deps);
@@ -45,7 +43,7 @@ export function endpointsRouter(deps: AppDeps): Router {
     return endpoint;
   };
 
-  router.post('/', async (ctx) => {
+  router.post('/v1/endpoints', 'tenant', async (ctx) => {
     const input = parseInput(createSchema, ctx.state.body);
     const tenantId = tenantForWrite(ctx, input.tenant_id);
     if (!(await deps.tenants.get(tenantId))) throw validationFailed([{ path: 'tenant_id', message: 'no such tenant' }]);
@@ -75,17 +73,17 @@ export function endpointsRouter(deps: AppDeps): Router {
     ctx.body = endpointToWire(endpoint);
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/v1/endpoints', 'tenant', async (ctx) => {
     const query = parseInput(listQuery, ctx.query, 'query');
     const page = await deps.endpoints.list(scopeOf(ctx), { limit: query.limit, ...(query.cursor !== undefined && { cursor: query.cursor }) });
     ctx.body = { data: page.data.map(endpointToWire), next_cursor: page.nextCursor };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/v1/endpoints/:id', 'tenant', async (ctx) => {
     ctx.body = endpointToWire(await load(ctx.params.id!, scopeOf(ctx)));
   });
 
-  router.patch('/:id', async (ctx) => {
+  router.patch('/v1/endpoints/:id', 'tenant', async (ctx) => {
     const current = await load(ctx.params.id!, scopeOf(ctx));
     const input = parseInput(patchSchema, ctx.state.body ?? {});
     const faults = customHeaderFaults(input.headers ?? current.headers, input.signature ?? current.signature);
@@ -114,24 +112,24 @@ export function endpointsRouter(deps: AppDeps): Router {
     ctx.body = endpointToWire(updated);
   });
 
-  router.delete('/:id', async (ctx) => {
+  router.delete('/v1/endpoints/:id', 'tenant', async (ctx) => {
     if (!(await deps.endpoints.delete(ctx.params.id!, scopeOf(ctx)))) throw notFound('endpoint');
     ctx.status = 204;
   });
 
-  router.get('/:id/deliveries', async (ctx) => {
+  router.get('/v1/endpoints/:id/deliveries', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const q = parseInput(listDeliveriesQuery.omit({ tenant_id: true, endpoint_id: true }), ctx.query, 'query');
     ctx.body = await listDeliveries(deps, q, { tenantId: endpoint.tenantId, endpointId: endpoint.id });
   });
 
-  router.get('/:id/secret', async (ctx) => {
+  router.get('/v1/endpoints/:id/secret', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const [current, ...previous] = await deps.endpoints.secrets(endpoint.id);
     ctx.body = { secret: current?.secret ?? null, previous: previous.map((p) => ({ secret: p.secret, expires_at: p.expiresAt })) };
   });
 
-  router.post('/:id/verify', async (ctx) => {
+  router.post('/v1/endpoints/:id/verify', 'tenant', async (ctx) => {
     const { endpoint, result } = await verifyEndpoint(await load(ctx.params.id!, scopeOf(ctx)));
     ctx.body = {
       endpoint: endpointToWire(endpoint),
@@ -139,18 +137,18 @@ export function endpointsRouter(deps: AppDeps): Router {
     };
   });
 
-  router.post('/:id/disable', async (ctx) => {
+  router.post('/v1/endpoints/:id/disable', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     ctx.body = endpointToWire((await deps.endpoints.setStatus(endpoint.id, 'disabled', 'manual')) ?? endpoint);
   });
 
-  router.post('/:id/enable', async (ctx) => {
+  router.post('/v1/endpoints/:id/enable', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     if (endpoint.status === 'pending_verification') throw conflict('the endpoint is not verified yet: POST /v1/endpoints/:id/verify');
     ctx.body = endpointToWire((await deps.endpoints.setStatus(endpoint.id, 'active')) ?? endpoint);
   });
 
-  router.post('/:id/secret/rotate', async (ctx) => {
+  router.post('/v1/endpoints/:id/secret/rotate', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const input = parseInput(rotateSecretSchema, ctx.state.body ?? {});
     const secret = input.secret ?? generateSecret();
@@ -161,7 +159,7 @@ export function endpointsRouter(deps: AppDeps): Router {
     ctx.body = { secret: current?.secret ?? null, previous: previous.map((p) => ({ secret: p.secret, expires_at: p.expiresAt })) };
   });
 
-  router.post('/:id/test', async (ctx) => {
+  router.post('/v1/endpoints/:id/test', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const input = parseInput(testEventSchema, ctx.state.body ?? {});
     const type = input.event_type ?? endpoint.eventTypes.find((t) => !t.includes('*')) ?? 'webhook.test';
@@ -170,7 +168,7 @@ export function endpointsRouter(deps: AppDeps): Router {
     ctx.body = { id, event_type: type, ...sampleResultToWire(result) };
   });
 
-  router.post('/:id/replay', async (ctx) => {
+  router.post('/v1/endpoints/:id/replay', 'tenant', async (ctx) => {
     const endpoint = await load(ctx.params.id!, scopeOf(ctx));
     const input = parseInput(replaySchema, ctx.state.body);
     const replayed = await replay(endpoint, {
@@ -182,5 +180,4 @@ export function endpointsRouter(deps: AppDeps): Router {
     ctx.body = { replayed: replayed.length, limit: REPLAY_LIMIT, deliveries: replayed.map((d) => ({ id: d.id, event_id: d.eventId })) };
   });
 
-  return router;
 }

@@ -1,9 +1,8 @@
-import Router from '@koa/router';
 import type { StoredEventType } from '../../db/event-type-repository';
 import type { AppDeps } from '../deps';
 import { conflict, notFound } from '../problems';
 import { createEventTypeSchema, impliedGroup, listEventTypesQuery, patchEventTypeSchema } from '../schemas/event-type';
-import { requireAdmin } from '../scope';
+import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
 
 const eventTypeToWire = (t: StoredEventType) => ({
@@ -17,11 +16,8 @@ const eventTypeToWire = (t: StoredEventType) => ({
 });
 
 /** SPEC §3 event type catalog: tenant-independent; any key reads it, the admin key writes it. */
-export function eventTypesRouter(deps: AppDeps): Router {
-  const router = new Router({ prefix: '/event-types' });
-
-  router.post('/', async (ctx) => {
-    requireAdmin(ctx);
+export function registerEventTypeRoutes(router: SecureRouter, deps: AppDeps): void {
+  router.post('/v1/event-types', 'admin', async (ctx) => {
     const input = parseInput(createEventTypeSchema, ctx.state.body);
     const created = await deps.eventTypes.create({
       name: input.name,
@@ -35,7 +31,7 @@ export function eventTypesRouter(deps: AppDeps): Router {
     ctx.body = eventTypeToWire(created);
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/v1/event-types', 'tenant', async (ctx) => {
     const query = parseInput(listEventTypesQuery, ctx.query, 'query');
     const page = await deps.eventTypes.list({
       limit: query.limit,
@@ -45,14 +41,13 @@ export function eventTypesRouter(deps: AppDeps): Router {
     ctx.body = { data: page.data.map(eventTypeToWire), next_cursor: page.nextCursor };
   });
 
-  router.get('/:name', async (ctx) => {
+  router.get('/v1/event-types/:name', 'tenant', async (ctx) => {
     const eventType = await deps.eventTypes.get(ctx.params.name!);
     if (!eventType) throw notFound('event type');
     ctx.body = eventTypeToWire(eventType);
   });
 
-  router.patch('/:name', async (ctx) => {
-    requireAdmin(ctx);
+  router.patch('/v1/event-types/:name', 'admin', async (ctx) => {
     const input = parseInput(patchEventTypeSchema, ctx.state.body ?? {});
     const updated = await deps.eventTypes.update(ctx.params.name!, {
       ...(input.description !== undefined && { description: input.description }),
@@ -64,11 +59,9 @@ export function eventTypesRouter(deps: AppDeps): Router {
     ctx.body = eventTypeToWire(updated);
   });
 
-  router.delete('/:name', async (ctx) => {
-    requireAdmin(ctx);
+  router.delete('/v1/event-types/:name', 'admin', async (ctx) => {
     if (!(await deps.eventTypes.delete(ctx.params.name!))) throw notFound('event type');
     ctx.status = 204;
   });
 
-  return router;
 }

@@ -1,16 +1,14 @@
-import Router from '@koa/router';
 import type { AppDeps } from '../deps';
 import { notFound, Problem, validationFailed } from '../problems';
 import { EVENT_BODY_LIMIT_BYTES, idempotencyKeySchema, listEventsQuery, publishBatchSchema, publishEventSchema } from '../schemas/event';
 import { scopeOf } from '../scope';
 import { toNewEvent } from '../services/event-input';
+import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
 import { eventToWire } from '../wire';
 
-export function eventsRouter(deps: AppDeps): Router {
-  const router = new Router({ prefix: '/events' });
-
-  router.post('/', async (ctx) => {
+export function registerEventRoutes(router: SecureRouter, deps: AppDeps): void {
+  router.post('/v1/events', 'tenant', async (ctx) => {
     const input = parseInput(publishEventSchema, ctx.state.body);
     const idempotencyKey = parseInput(idempotencyKeySchema.optional(), ctx.get('idempotency-key') || undefined, 'headers.idempotency-key');
     const { event: newEvent, faults } = await toNewEvent(deps, ctx, input, idempotencyKey, '');
@@ -21,7 +19,7 @@ export function eventsRouter(deps: AppDeps): Router {
   });
 
   // All or nothing: every event is checked before any is stored, and all are stored in one transaction.
-  router.post('/batch', async (ctx) => {
+  router.post('/v1/events/batch', 'tenant', async (ctx) => {
     const raw = ctx.state.body as { events?: unknown[] } | undefined;
     const oversize = (Array.isArray(raw?.events) ? raw.events : []).findIndex((e) => Buffer.byteLength(JSON.stringify(e)) > EVENT_BODY_LIMIT_BYTES);
     if (oversize >= 0) throw new Problem(413, 'Content Too Large', `events.${oversize} is larger than ${EVENT_BODY_LIMIT_BYTES / 1024} KB`);
@@ -34,7 +32,7 @@ export function eventsRouter(deps: AppDeps): Router {
     ctx.body = { data: published.map((p) => ({ id: p.event.id, deliveries: p.deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) })) };
   });
 
-  router.get('/', async (ctx) => {
+  router.get('/v1/events', 'tenant', async (ctx) => {
     const query = parseInput(listEventsQuery, ctx.query, 'query');
     const page = await deps.events.list(scopeOf(ctx), {
       limit: query.limit,
@@ -44,12 +42,11 @@ export function eventsRouter(deps: AppDeps): Router {
     ctx.body = { data: page.data.map(eventToWire), next_cursor: page.nextCursor };
   });
 
-  router.get('/:id', async (ctx) => {
+  router.get('/v1/events/:id', 'tenant', async (ctx) => {
     const event = await deps.events.get(ctx.params.id!, scopeOf(ctx));
     if (!event) throw notFound('event');
     const deliveries = await deps.events.deliveriesOf(event.id);
     ctx.body = { ...eventToWire(event), deliveries: deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) };
   });
 
-  return router;
 }

@@ -1,14 +1,13 @@
-import Router from '@koa/router';
 import { metricsRegistry } from '../../services/metrics';
 import type { AppDeps } from '../deps';
+import type { SecureRouter } from '../routing/secure-router';
 
-/** Liveness, readiness (PostgreSQL and Temporal both answer) and Prometheus metrics. */
-export function healthRouter(deps: AppDeps): Router {
-  const router = new Router();
-  router.get('/healthz', (ctx) => {
+/** Liveness, readiness (PostgreSQL and Temporal both answer) and Prometheus metrics: all public. */
+export function registerHealthRoutes(router: SecureRouter, deps: AppDeps): void {
+  router.get('/healthz', 'public', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  router.get('/readyz', async (ctx) => {
+  router.get('/readyz', 'public', async (ctx) => {
     const [postgres, temporal] = await Promise.all([
       deps.pool.query('SELECT 1').then(() => 'ok', (err: Error) => err.message),
       deps.temporal.workflowService.getSystemInfo({}).then(() => 'ok', (err: Error) => err.message),
@@ -17,9 +16,9 @@ export function healthRouter(deps: AppDeps): Router {
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } };
   });
-  router.get('/metrics', async (ctx) => {
+  // Aggregates only: no label carries a tenant, endpoint or event (README, "Security model").
+  router.get('/metrics', 'public', async (ctx) => {
     ctx.type = metricsRegistry.contentType;
     ctx.body = await metricsRegistry.metrics();
   });
-  return router;
 }

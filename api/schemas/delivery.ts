@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../workflows/delivery-types';
-import { eventTypeName, idOf } from './common';
+import { eventTypeName, idOf, timestampSchema } from './common';
 
 export const listDeliveriesQuery = z
   .object({
@@ -11,7 +11,7 @@ export const listDeliveriesQuery = z
     event_id: idOf('evt').optional(),
     event_type: eventTypeName.optional(),
     status: z.enum(DELIVERY_STATUSES).optional(),
-    since: z.string().datetime({ offset: true }).optional(),
-    until: z.string().datetime({ offset: true }).optional(),
+    since: timestampSchema.optional(),
+    until: timestampSchema.optional(),
   })
   .strict();

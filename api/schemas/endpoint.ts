@@ -6,7 +6,7 @@ import { PROTECTED_HEADERS, signatureConfigSchema, type SignatureConfig } from '
 import { filterSchema } from '../../domain/filters';
 import { transformSchema } from '../../domain/transforms';
 import { checkEndpointUrl, type UrlPolicy } from '../../domain/url-safety';
-import { idOf, metadataSchema } from './common';
+import { idOf, metadataSchema, timestampSchema } from './common';
 
 /** Exact names, `group.*` wildcards and `*`. */
 const eventTypePattern = z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._:-]{0,127}(\.\*)?)$/, 'must be an event type name, "group.*" or "*"');
@@ -134,8 +134,8 @@ export const testEventSchema = z
 
 export const replaySchema = z
   .object({
-    since: z.string().datetime({ offset: true }),
-    until: z.string().datetime({ offset: true }).optional(),
+    since: timestampSchema,
+    until: timestampSchema.optional(),
     status: z.enum(['all', 'failed', 'not_delivered']).default('all'),
   })
   .strict()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypeName, idOf, metadataSchema } from './common';
+import { eventTypeName, idOf, metadataSchema, timestampSchema } from './common';
 
 /** SPEC §3: one event's body; larger is refused with 413. */
 export const EVENT_BODY_LIMIT_BYTES = 256 * 1024;
@@ -11,7 +11,7 @@ export const publishEventSchema = z
     type: eventTypeName,
     data: z.unknown().refine((d) => d !== undefined, 'required'),
     metadata: metadataSchema.optional(),
-    occurred_at: z.string().datetime({ offset: true }).optional(),
+    occurred_at: timestampSchema.optional(),
   })
   .strict();
 
