@@ -10,6 +10,8 @@ import { createSecureRouter, secureRoutes } from './routing/secure-router';
 import { registerApiKeyRoutes } from './routes/api-keys';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerDocsRoutes } from './routes/docs';
+import { registerEndpointActionRoutes } from './routes/endpoint-actions';
+import { registerEndpointKeyRoutes } from './routes/endpoint-keys';
 import { registerEndpointRoutes } from './routes/endpoints';
 import { registerEventTypeRoutes } from './routes/event-types';
 import { registerEventRoutes } from './routes/events';
@@ -31,6 +33,8 @@ export function createApiRouter(deps: AppDeps) {
     registerApiKeyRoutes,
     registerEventTypeRoutes,
     registerEndpointRoutes,
+    registerEndpointKeyRoutes,
+    registerEndpointActionRoutes,
     registerEventRoutes,
     registerDeliveryRoutes,
   ]) {

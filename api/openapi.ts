@@ -2,7 +2,7 @@ import type { ZodTypeAny } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { HERALD_VERSION } from '../domain/version';
 import { listDeliveriesQuery } from './schemas/delivery';
-import { createEndpointSchema, patchEndpointSchema, replaySchema, rotateSecretSchema, testEventSchema } from './schemas/endpoint';
+import { createEndpointSchema, patchEndpointSchema, publicKeysQuery, replaySchema, rotateSecretSchema, testEventSchema } from './schemas/endpoint';
 import { createEventTypeSchema, listEventTypesQuery, patchEventTypeSchema } from './schemas/event-type';
 import { listEventsQuery, publishBatchSchema, publishEventSchema } from './schemas/event';
 import { listQuery } from './schemas/common';
@@ -29,8 +29,10 @@ const ROUTES: Routes = {
   '/v1/event-types/{name}': { get: { summary: 'Get an event type' }, patch: { summary: 'Change an event type (admin)', body: patchEventTypeSchema }, delete: { summary: 'Remove an event type (admin)', status: 204 } },
   '/v1/endpoints': { post: { summary: 'Create an endpoint', body: createEndpointSchema(endpointPolicy), status: 201 }, get: { summary: 'List endpoints', query: listQuery } },
   '/v1/endpoints/{id}': { get: { summary: 'Get an endpoint' }, patch: { summary: 'Change an endpoint', body: patchEndpointSchema(endpointPolicy) }, delete: { summary: 'Delete an endpoint', status: 204 } },
-  '/v1/endpoints/{id}/secret': { get: { summary: 'The current secret and unexpired previous ones' } },
-  '/v1/endpoints/{id}/secret/rotate': { post: { summary: 'Rotate the secret with a grace period', body: rotateSecretSchema } },
+  '/v1/endpoints/{id}/secret': { get: { summary: 'The current secret and unexpired previous ones (HMAC schemes)' } },
+  '/v1/endpoints/{id}/secret/rotate': { post: { summary: 'Rotate the secret or key pair with a grace period', body: rotateSecretSchema } },
+  '/v1/endpoints/{id}/public-key': { get: { summary: 'The Ed25519 public key (whpk_ and JWK) and unexpired previous ones' } },
+  '/v1/public-keys': { get: { summary: 'Every valid Ed25519 public key of a tenant, JWKS-style', query: publicKeysQuery } },
   '/v1/endpoints/{id}/enable': { post: { summary: 'Enable an endpoint' } },
   '/v1/endpoints/{id}/disable': { post: { summary: 'Disable an endpoint (its deliveries end cancelled at their next attempt)' } },
   '/v1/endpoints/{id}/verify': { post: { summary: 'Send the verification request again' } },
@@ -44,6 +46,9 @@ const ROUTES: Routes = {
   '/v1/deliveries/{id}': { get: { summary: 'A delivery’s status, attempt log and Temporal UI link' } },
   '/v1/deliveries/{id}/retry': { post: { summary: 'Attempt now, or run an ended delivery again', status: 202 } },
   '/v1/deliveries/{id}/cancel': { post: { summary: 'Stop a delivery', status: 202 } },
+  '/healthz': { get: { summary: 'Liveness (public)' } },
+  '/readyz': { get: { summary: 'Readiness: PostgreSQL and Temporal answer (public)' } },
+  '/metrics': { get: { summary: 'Prometheus metrics, aggregates only (public)' } },
 };
 
 // Typed loosely on purpose: zod-to-json-schema's generics recurse too deep for our schemas.

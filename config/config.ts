@@ -25,6 +25,7 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean)),
   HERALD_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().url().optional(),
   HERALD_ALERT_FROM: z.string().default('Herald <herald@localhost>'),
@@ -52,6 +53,8 @@ export interface Config {
   maxCachedWorkflows: number;
   /** A standalone worker serves Prometheus metrics here (the API serves its own on /metrics). */
   metricsPort: number | undefined;
+  /** When set, /metrics answers only `Authorization: Bearer <token>`; unset, it is public. */
+  metricsToken: string | undefined;
   smtpUrl: string | undefined;
   alertFrom: string;
   /** Where people reach the API; alert mails link to it. */
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     urlPolicy: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS, refusedDomains: e.HERALD_REFUSED_DOMAINS },
     logLevel: e.HERALD_LOG_LEVEL,
     metricsPort: e.HERALD_METRICS_PORT,
+    metricsToken: e.HERALD_METRICS_TOKEN,
     maxCachedWorkflows: e.HERALD_WORKER_MAX_CACHED_WORKFLOWS,
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,

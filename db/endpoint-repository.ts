@@ -50,15 +50,26 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
       return rows.map(toEndpoint);
     },
 
-    async update(id: string, scope: Scope, changes: Partial<EndpointSettings>): Promise<Endpoint | undefined> {
+    /**
+     * Changes settings; with `newSecret` (a switch of signature scheme that no old secret can
+     * serve) the secrets are replaced at once, in the same transaction.
+     */
+    async update(id: string, scope: Scope, changes: Partial<EndpointSettings>, newSecret?: string): Promise<Endpoint | undefined> {
       const entries = (Object.entries(changes) as [keyof EndpointSettings, unknown][]).filter(([, v]) => v !== undefined);
       const sets = entries.map(([k], i) => `${COLUMNS[k]} = $${i + 3}`);
-      const { rows } = await pool.query<EndpointRow>(
-        `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
-         WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) RETURNING *`,
-        [id, scope.tenantId ?? null, ...entries.map(([k, v]) => toParam(COLUMNS[k], v))],
-      );
-      return rows[0] && toEndpoint(rows[0]);
+      return inTransaction(pool, async (client) => {
+        const { rows } = await client.query<EndpointRow>(
+          `UPDATE endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
+           WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2) RETURNING *`,
+          [id, scope.tenantId ?? null, ...entries.map(([k, v]) => toParam(COLUMNS[k], v))],
+        );
+        if (!rows[0]) return undefined;
+        if (newSecret !== undefined) {
+          await client.query('UPDATE endpoint_secrets SET expires_at = now() WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > now())', [id]);
+          await insertSecret(client, id, newSecret);
+        }
+        return toEndpoint(rows[0]);
+      });
     },
 
     async setStatus(id: string, status: EndpointStatus, disabledReason: string | null = null): Promise<Endpoint | undefined> {
@@ -136,6 +147,17 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
     async delete(id: string, scope: Scope): Promise<boolean> {
       const result = await pool.query('DELETE FROM endpoints WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)', [id, scope.tenantId ?? null]);
       return (result.rowCount ?? 0) > 0;
+    },
+
+    /** Every unexpired secret of a tenant's endpoints that sign with `scheme`, current ones first. */
+    async signingKeysOf(tenantId: string, scheme = 'standard-webhooks-ed25519'): Promise<(EndpointSecret & { endpointId: string })[]> {
+      const { rows } = await pool.query<{ endpoint_id: string; secret_encrypted: string; expires_at: Date | null }>(
+        `SELECT s.endpoint_id, s.secret_encrypted, s.expires_at FROM endpoint_secrets s JOIN endpoints e ON e.id = s.endpoint_id
+         WHERE e.tenant_id = $1 AND e.signature->>'scheme' = $2 AND (s.expires_at IS NULL OR s.expires_at > now())
+         ORDER BY e.id, s.expires_at IS NULL DESC, s.created_at DESC`,
+        [tenantId, scheme],
+      );
+      return rows.map((r) => ({ endpointId: r.endpoint_id, secret: secretBox.decrypt(r.secret_encrypted), expiresAt: r.expires_at }));
     },
 
     /** The current secret first, then rotated-out ones that still verify. */

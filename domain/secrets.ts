@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { generateEd25519Secret, parseEd25519Secret } from './ed25519-keys';
 import type { SignatureConfig } from './signature-config';
+
+type Scheme = SignatureConfig['scheme'];
+
+/** Ed25519 endpoints hold a signing key pair; every other scheme an HMAC secret. */
+export const isAsymmetric = (scheme: Scheme): boolean => scheme === 'standard-webhooks-ed25519';
 
 const WHSEC = 'whsec_';
 const MIN_BYTES = 24;
@@ -13,8 +19,12 @@ const KEY_64 = /^[A-Za-z0-9_-]{64}$/;
 
 export type GivenSecret = { ok: true; secret: string } | { ok: false; message: string };
 
-/** A new Standard Webhooks secret: 32 random bytes, the middle of the spec's 24–64. */
-export function generateSecret(): string {
+/**
+ * A new secret for a scheme: an Ed25519 signing key (`whsk_`), or else a Standard Webhooks
+ * secret of 32 random bytes (the middle of the spec's 24–64), which every HMAC scheme can use.
+ */
+export function generateSecret(scheme: Scheme = 'standard-webhooks'): string {
+  if (isAsymmetric(scheme)) return generateEd25519Secret();
   return WHSEC + randomBytes(32).toString('base64');
 }
 
@@ -41,7 +51,8 @@ const PRINTABLE_SECRET = /^[\x21-\x7e]{8,256}$/;
  * already hold that string. Standard Webhooks needs base64 key material; hmac-sha256 and stripe
  * take any printable string of 8–256 characters.
  */
-export function parseGivenSecret(s: string, scheme: SignatureConfig['scheme'] = 'standard-webhooks'): GivenSecret {
+export function parseGivenSecret(s: string, scheme: Scheme = 'standard-webhooks'): GivenSecret {
+  if (isAsymmetric(scheme)) return parseEd25519Secret(s);
   if (scheme !== 'standard-webhooks') {
     return PRINTABLE_SECRET.test(s) ? { ok: true, secret: s } : { ok: false, message: 'must be 8–256 printable ASCII characters without spaces' };
   }
@@ -66,7 +77,8 @@ export function parseGivenSecret(s: string, scheme: SignatureConfig['scheme'] = 
  * base64-decode what follows an optional whsec_; GitHub-style and Stripe verifiers feed the
  * secret string itself to HMAC.
  */
-export function hmacKeyFor(scheme: SignatureConfig['scheme'], secret: string): Buffer {
+export function hmacKeyFor(scheme: Scheme, secret: string): Buffer {
+  if (isAsymmetric(scheme)) throw new Error(`${scheme} signs with a key pair, not an HMAC secret`);
   if (scheme !== 'standard-webhooks') return Buffer.from(secret, 'utf8');
   const encoded = secret.startsWith(WHSEC) ? secret.slice(WHSEC.length) : secret;
   // Fail where the library would, instead of signing with a key no receiver can derive.
@@ -77,7 +89,8 @@ export function hmacKeyFor(scheme: SignatureConfig['scheme'], secret: string): B
 }
 
 /** Whether a stored secret can sign for a scheme (a rotated-out one may predate a scheme change). */
-export function canSignWith(scheme: SignatureConfig['scheme'], secret: string): boolean {
+export function canSignWith(scheme: Scheme, secret: string): boolean {
+  if (isAsymmetric(scheme)) return parseEd25519Secret(secret).ok;
   try {
     hmacKeyFor(scheme, secret);
     return true;

@@ -29,6 +29,12 @@ const headerName = z
 
 const standardWebhooks = z.object({ scheme: z.literal('standard-webhooks') }).strict();
 
+/**
+ * Standard Webhooks' asymmetric variant: `webhook-signature: v1a,<base64 Ed25519 signature>`.
+ * Receivers verify with the endpoint's public key and never hold a secret that could sign.
+ */
+const standardWebhooksEd25519 = z.object({ scheme: z.literal('standard-webhooks-ed25519') }).strict();
+
 const hmacSha256 = z
   .object({
     scheme: z.literal('hmac-sha256'),
@@ -82,7 +88,7 @@ function checkHmac(config: HmacSha256, ctx: z.RefinementCtx): void {
 
 /** An endpoint's signature settings (SPEC §5, wire format §9). Absent means standard-webhooks. */
 export const signatureConfigSchema = z
-  .discriminatedUnion('scheme', [standardWebhooks, hmacSha256, stripe, jwtHs256])
+  .discriminatedUnion('scheme', [standardWebhooks, standardWebhooksEd25519, hmacSha256, stripe, jwtHs256])
   .superRefine((config, ctx) => {
     if (config.scheme === 'hmac-sha256') checkHmac(config, ctx);
   })

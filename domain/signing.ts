@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { ed25519KeyOf, ed25519Signature } from './ed25519-keys';
 import { hmacKeyFor } from './secrets';
 import type { SignatureConfig } from './signature-config';
 
@@ -28,6 +29,18 @@ function standardWebhooks(input: SigningInput): Record<string, string> {
   const signatures = input.secrets.map(
     (secret) => `v1,${hmac('standard-webhooks', secret, content).toString('base64')}`,
   );
+  return {
+    'webhook-id': deliveryId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatures.join(' '),
+  };
+}
+
+/** Standard Webhooks' asymmetric form: one `v1a` Ed25519 signature per key still valid. */
+function standardWebhooksEd25519(input: SigningInput): Record<string, string> {
+  const { deliveryId, timestamp, body } = input;
+  const content = `${deliveryId}.${timestamp}.${body}`;
+  const signatures = input.secrets.map((secret) => `v1a,${ed25519Signature(ed25519KeyOf(secret), content)}`);
   return {
     'webhook-id': deliveryId,
     'webhook-timestamp': String(timestamp),
@@ -84,6 +97,8 @@ export function signatureHeaders(input: SigningInput): Record<string, string> {
   switch (config.scheme) {
     case 'standard-webhooks':
       return standardWebhooks(input);
+    case 'standard-webhooks-ed25519':
+      return standardWebhooksEd25519(input);
     case 'hmac-sha256':
       return hmacSha256(config, input, current);
     case 'stripe':

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     const herald = await createHeraldWorker({ config, logger, pool });
     // SIGINT/SIGTERM are handled by the Temporal worker itself: it stops polling and lets
     // in-flight attempts finish within the grace time.
-    const metrics = config.metricsPort === undefined ? undefined : startMetricsServer(config.metricsPort, config.host);
+    const metrics = config.metricsPort === undefined ? undefined : startMetricsServer(config.metricsPort, config.host, config.metricsToken);
     logger.info({ taskQueue: config.temporal.taskQueue, metricsPort: config.metricsPort }, 'worker started');
     await herald.run();
     metrics?.close();

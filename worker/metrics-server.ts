@@ -1,11 +1,18 @@
 import { createServer, type Server } from 'node:http';
+import { bearerToken, matchesDigest, tokenDigest } from '../domain/bearer';
 import { metricsRegistry } from '../services/metrics';
 
-/** GET /metrics for a worker process, which has no API server of its own. */
-export function startMetricsServer(port: number, host: string): Server {
+/** GET /metrics for a worker process, which has no API server of its own; guarded like the API's. */
+export function startMetricsServer(port: number, host: string, token: string | undefined): Server {
+  const digest = token === undefined ? undefined : tokenDigest(token);
   return createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();
+      return;
+    }
+    const given = bearerToken(req.headers.authorization);
+    if (digest && (given === undefined || !matchesDigest(given, digest))) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
       return;
     }
     metricsRegistry.metrics().then(

@@ -9,7 +9,8 @@ import { parseInput } from '../validate';
 import { listDeliveries } from '../services/list-deliveries';
 import { attemptToWire } from '../wire';
 
-export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): void {  const uiBase = deps.config.temporal.uiUrl.replace(/\/$/, '');
+export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): void {
+  const uiBase = deps.config.temporal.uiUrl.replace(/\/$/, '');
   const namespace = encodeURIComponent(deps.config.temporal.namespace);
 
   const load = async (id: string, scope: ReturnType<typeof scopeOf>) => {

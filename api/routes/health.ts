@@ -1,5 +1,7 @@
+import { bearerToken, matchesDigest, tokenDigest } from '../../domain/bearer';
 import { metricsRegistry } from '../../services/metrics';
 import type { AppDeps } from '../deps';
+import { unauthorized } from '../problems';
 import type { SecureRouter } from '../routing/secure-router';
 
 /** Liveness, readiness (PostgreSQL and Temporal both answer) and Prometheus metrics: all public. */
@@ -17,7 +19,11 @@ export function registerHealthRoutes(router: SecureRouter, deps: AppDeps): void 
     ctx.body = { status: ready ? 'ready' : 'not_ready', checks: { postgres, temporal } };
   });
   // Aggregates only: no label carries a tenant, endpoint or event (README, "Security model").
+  // Public unless HERALD_METRICS_TOKEN is set: scrapers rarely hold API keys.
+  const metricsDigest = deps.config.metricsToken === undefined ? undefined : tokenDigest(deps.config.metricsToken);
   router.get('/metrics', 'public', async (ctx) => {
+    const token = bearerToken(ctx.get('authorization'));
+    if (metricsDigest && (token === undefined || !matchesDigest(token, metricsDigest))) throw unauthorized();
     ctx.type = metricsRegistry.contentType;
     ctx.body = await metricsRegistry.metrics();
   });

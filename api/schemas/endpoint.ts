@@ -25,7 +25,8 @@ export function secretFault(signature: SignatureConfig, secret: string): string 
 
 /** Header names the endpoint's own signature settings use: custom headers may not override them. */
 function signatureHeaderNames(signature: SignatureConfig): string[] {
-  if (signature.scheme === 'standard-webhooks') return [];
+  // Standard Webhooks (either variant) uses Herald's own webhook-* headers, protected anyway.
+  if (!('header' in signature)) return [];
   const names = [signature.header];
   if (signature.scheme === 'hmac-sha256') {
     if (signature.event_header) names.push(signature.event_header);
@@ -124,6 +125,9 @@ export const rotateSecretSchema = z
     secret: secretSchema.optional(),
   })
   .strict();
+
+/** `GET /v1/public-keys`: a tenant key lists its own tenant's keys; the admin names the tenant. */
+export const publicKeysQuery = z.object({ tenant_id: idOf('tnt').optional() }).strict();
 
 export const testEventSchema = z
   .object({

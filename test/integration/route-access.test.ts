@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { createApiRouter } from '../../api/app';
+import type { AddressInfo } from 'node:net';
+import { createApiRouter, createApp } from '../../api/app';
+import { openApiDocument } from '../../api/openapi';
 import { PUBLIC_PATHS } from '../../api/routing/public-paths';
 import { accessOf } from '../../api/routing/secure-router';
 import type { Access } from '../../api/routing/access';
@@ -84,6 +86,16 @@ describe('every route the router knows, in every spelling', () => {
     assert.deepEqual([...publicPaths].sort(), [...PUBLIC_PATHS].sort());
   });
 
+  it('describes exactly these routes in the OpenAPI document', () => {
+    const selfDescription = new Set(['/openapi.json', '/docs', '/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js']);
+    const routed = routes
+      .filter((r) => r.method !== 'HEAD' && !selfDescription.has(r.path))
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    const paths = openApiDocument().paths as Record<string, Record<string, unknown>>;
+    const described = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    assert.deepEqual(described.sort(), routed.sort());
+  });
+
   it('serves nothing without a valid key, to no spelling and no other tenant, and changes no data', async () => {
     const { stack } = harness;
     const before = await snapshotTables(stack.pool);
@@ -113,6 +125,27 @@ describe('every route the router knows, in every spelling', () => {
     }
     assert.ok(requests > 1000, `only ${requests} requests`);
     assert.deepEqual(await snapshotTables(stack.pool), before);
+  });
+
+  it('names no tenant, endpoint or event in /metrics, and guards it with HERALD_METRICS_TOKEN when set', async () => {
+    const { stack } = harness;
+    const metrics = await rawRequest(stack.baseUrl, { method: 'GET', path: '/metrics' });
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.text, /herald_delivery_attempts_total/);
+    for (const id of [...Object.values(ids), 'Nexus', 'Orbit', 'nexus.example']) assert.ok(!metrics.text.includes(id), `/metrics mentions ${id}`);
+
+    const token = 'metrics-token-0123456789';
+    const guarded = createApp({ ...stack.deps, config: { ...stack.deps.config, metricsToken: token } }).listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => guarded.once('listening', resolve));
+      const url = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}`;
+      assert.equal((await rawRequest(url, { method: 'GET', path: '/metrics' })).status, 401);
+      assert.equal((await rawRequest(url, { method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${stack.adminKey}` } })).status, 401);
+      assert.equal((await rawRequest(url, { method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${token}` } })).status, 200);
+    } finally {
+      guarded.closeAllConnections();
+      await new Promise((resolve) => guarded.close(resolve));
+    }
   });
 
   /** 401 without a key, 404 for every other spelling (the admin's too), 403/404 for another tenant. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { publicKeyOf } from '../../domain/ed25519-keys';
 import { generateSecret, hmacKeyFor, parseGivenSecret } from '../../domain/secrets';
 
 const base64Of = (bytes: number): string => Buffer.alloc(bytes, 5).toString('base64');
@@ -97,4 +98,21 @@ test('the hmac-sha256 and stripe keys are the secret string’s own UTF-8 bytes'
 test('a standard-webhooks key cannot be derived from a secret that is not base64', () => {
   assert.throws(() => hmacKeyFor('standard-webhooks', 'Zz9_-'.repeat(12) + 'abcd'), /not base64/);
   assert.throws(() => hmacKeyFor('standard-webhooks', 'whsec_'), /not base64/);
+});
+
+test('an Ed25519 signing key is generated as whsk_ and a 32-byte seed, and its public key is whpk_', () => {
+  const secret = generateSecret('standard-webhooks-ed25519');
+  assert.match(secret, /^whsk_[A-Za-z0-9+/]{43}=$/);
+  assert.deepEqual(parseGivenSecret(secret, 'standard-webhooks-ed25519'), { ok: true, secret });
+  assert.match(publicKeyOf(secret), /^whpk_[A-Za-z0-9+/]{43}=$/);
+});
+
+test('a given Ed25519 key is accepted as a seed or as seed and matching public key, and nothing else', () => {
+  const seed = Buffer.alloc(32, 0x2a);
+  const pub = Buffer.from(publicKeyOf(`whsk_${seed.toString('base64')}`).slice(5), 'base64');
+  assert.equal(parseGivenSecret(`whsk_${Buffer.concat([seed, pub]).toString('base64')}`, 'standard-webhooks-ed25519').ok, true);
+  for (const secret of [`whsk_${Buffer.concat([seed, Buffer.alloc(32)]).toString('base64')}`, `whsk_${Buffer.alloc(31).toString('base64')}`, generateSecret(), 'whsk_!!!']) {
+    assert.equal(parseGivenSecret(secret, 'standard-webhooks-ed25519').ok, false, secret);
+  }
+  assert.equal(parseGivenSecret(generateSecret('standard-webhooks-ed25519'), 'standard-webhooks').ok, false, 'an Ed25519 key is no HMAC secret');
 });
