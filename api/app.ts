@@ -16,6 +16,7 @@ import { registerEndpointRoutes } from './routes/endpoints';
 import { registerEventTypeRoutes } from './routes/event-types';
 import { registerEventRoutes } from './routes/events';
 import { registerHealthRoutes } from './routes/health';
+import { registerPortalRoutes } from './routes/portal';
 import { registerTenantRoutes } from './routes/tenants';
 import { BATCH_MAX_EVENTS, EVENT_BODY_LIMIT_BYTES } from './schemas/event';
 
@@ -31,6 +32,7 @@ export function createApiRouter(deps: AppDeps) {
     registerDocsRoutes,
     registerTenantRoutes,
     registerApiKeyRoutes,
+    registerPortalRoutes,
     registerEventTypeRoutes,
     registerEndpointRoutes,
     registerEndpointKeyRoutes,
@@ -55,7 +57,7 @@ export function createApp(deps: AppDeps): Koa {
   const router = createApiRouter(deps);
   app.use(errorHandler(deps.logger));
   app.use(canonicalPath());
-  app.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys, publicPaths: PUBLIC_PATHS }));
+  app.use(authenticate({ adminKey: deps.config.adminKey, apiKeys: deps.apiKeys, portalKey: deps.portalKey, tenants: deps.tenants, publicPaths: PUBLIC_PATHS }));
   app.use(jsonBody(bodyLimitFor));
   app.use(secureRoutes(router));
   app.use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }));

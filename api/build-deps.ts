@@ -8,6 +8,7 @@ import { createDeliveryRepository } from '../db/delivery-repository';
 import { createEndpointRepository } from '../db/endpoint-repository';
 import { createEventRepository } from '../db/event-repository';
 import { createEventTypeRepository } from '../db/event-type-repository';
+import { createPortalKeyRepository } from '../db/portal-key-repository';
 import { createTenantRepository } from '../db/tenant-repository';
 import { createSecretBox } from '../domain/encryption';
 import { USER_AGENT } from '../domain/version';
@@ -21,7 +22,8 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
   const connection = await Connection.connect({ address: config.temporal.address });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const deliveries = createDeliveryRepository(pool);
-  const endpoints = createEndpointRepository(pool, createSecretBox(config.encryptionKey));
+  const secretBox = createSecretBox(config.encryptionKey);
+  const endpoints = createEndpointRepository(pool, secretBox);
   const events = createEventRepository(pool);
   const starter = createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries);
   const sender = createHttpSender({ ...config.urlPolicy, userAgent: USER_AGENT });
@@ -34,6 +36,7 @@ export async function buildAppDeps(config: Config, logger: Logger, pool: Pool): 
     tenants: createTenantRepository(pool),
     eventTypes: createEventTypeRepository(pool),
     apiKeys: createApiKeyRepository(pool),
+    portalKey: createPortalKeyRepository(pool, secretBox),
     endpoints,
     events,
     deliveries,

@@ -8,6 +8,7 @@ import type { DeliveryRepository } from '../db/delivery-repository';
 import type { EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository } from '../db/event-repository';
 import type { EventTypeRepository } from '../db/event-type-repository';
+import type { PortalKeyRepository } from '../db/portal-key-repository';
 import type { TenantRepository } from '../db/tenant-repository';
 import type { DeliveryReader } from '../temporal/delivery-reader';
 import type { EventPublisher } from '../services/event-publisher';
@@ -22,6 +23,7 @@ export interface AppDeps {
   sender: HttpSender;
   tenants: TenantRepository;
   apiKeys: ApiKeyRepository;
+  portalKey: PortalKeyRepository;
   eventTypes: EventTypeRepository;
   endpoints: EndpointRepository;
   events: EventRepository;

@@ -5,8 +5,8 @@ import { listDeliveriesQuery } from './schemas/delivery';
 import { createEndpointSchema, patchEndpointSchema, publicKeysQuery, replaySchema, rotateSecretSchema, testEventSchema } from './schemas/endpoint';
 import { createEventTypeSchema, listEventTypesQuery, patchEventTypeSchema } from './schemas/event-type';
 import { listEventsQuery, publishBatchSchema, publishEventSchema } from './schemas/event';
-import { listQuery } from './schemas/common';
-import { createTenantSchema, patchTenantSchema } from './schemas/tenant';
+import { listQuery, tenantListQuery } from './schemas/common';
+import { createTenantSchema, patchTenantSchema, portalLinkSchema } from './schemas/tenant';
 
 interface Operation {
   summary: string;
@@ -25,9 +25,12 @@ const ROUTES: Routes = {
   '/v1/tenants/{id}': { get: { summary: 'Get a tenant' }, patch: { summary: 'Change a tenant', body: patchTenantSchema }, delete: { summary: 'Delete a tenant and all it owns', status: 204 } },
   '/v1/tenants/{id}/api-keys': { post: { summary: 'Issue a tenant API key (shown once)', status: 201 }, get: { summary: 'List a tenant’s keys (no secrets)' } },
   '/v1/tenants/{id}/api-keys/{keyId}': { delete: { summary: 'Revoke a key', status: 204 } },
+  '/v1/me': { get: { summary: 'Who the credential belongs to: admin, a tenant key or a portal session' } },
+  '/v1/tenants/{id}/portal-links': { post: { summary: 'A short-lived customer-portal link for one tenant (admin)', body: portalLinkSchema, status: 201 } },
+  '/v1/portal-signing-key/rotate': { post: { summary: 'Rotate the portal signing key: every portal link stops working (admin)' } },
   '/v1/event-types': { post: { summary: 'Add an event type (admin)', body: createEventTypeSchema, status: 201 }, get: { summary: 'The event type catalog', query: listEventTypesQuery } },
   '/v1/event-types/{name}': { get: { summary: 'Get an event type' }, patch: { summary: 'Change an event type (admin)', body: patchEventTypeSchema }, delete: { summary: 'Remove an event type (admin)', status: 204 } },
-  '/v1/endpoints': { post: { summary: 'Create an endpoint', body: createEndpointSchema(endpointPolicy), status: 201 }, get: { summary: 'List endpoints', query: listQuery } },
+  '/v1/endpoints': { post: { summary: 'Create an endpoint', body: createEndpointSchema(endpointPolicy), status: 201 }, get: { summary: 'List endpoints', query: tenantListQuery } },
   '/v1/endpoints/{id}': { get: { summary: 'Get an endpoint' }, patch: { summary: 'Change an endpoint', body: patchEndpointSchema(endpointPolicy) }, delete: { summary: 'Delete an endpoint', status: 204 } },
   '/v1/endpoints/{id}/secret': { get: { summary: 'The current secret and unexpired previous ones (HMAC schemes)' } },
   '/v1/endpoints/{id}/secret/rotate': { post: { summary: 'Rotate the secret or key pair with a grace period', body: rotateSecretSchema } },

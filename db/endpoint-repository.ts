@@ -44,6 +44,12 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
       return toPage(rows.map(toEndpoint), opts.limit);
     },
 
+    /** Every endpoint of a tenant, whatever its status. */
+    async listByTenant(tenantId: string): Promise<Endpoint[]> {
+      const { rows } = await pool.query<EndpointRow>('SELECT * FROM endpoints WHERE tenant_id = $1 ORDER BY id', [tenantId]);
+      return rows.map(toEndpoint);
+    },
+
     /** The endpoints of a tenant that may receive new events now. */
     async listReceiving(tenantId: string): Promise<Endpoint[]> {
       const { rows } = await pool.query<EndpointRow>("SELECT * FROM endpoints WHERE tenant_id = $1 AND status = 'active'", [tenantId]);

@@ -5,9 +5,9 @@ import type { AppDeps } from '../deps';
 import { settingsFromWire } from '../endpoint-settings';
 import { notFound, validationFailed } from '../problems';
 import type { SecureRouter } from '../routing/secure-router';
-import { listQuery } from '../schemas/common';
+import { tenantListQuery } from '../schemas/common';
 import { createEndpointSchema, customHeaderFaults, patchEndpointSchema, secretFault } from '../schemas/endpoint';
-import { scopeOf, tenantForWrite } from '../scope';
+import { listScope, scopeOf, tenantForWrite } from '../scope';
 import { createEndpointVerifier } from '../services/endpoint-verification';
 import { parseInput } from '../validate';
 import { endpointToWire } from '../wire';
@@ -43,8 +43,8 @@ export function registerEndpointRoutes(router: SecureRouter, deps: AppDeps): voi
   });
 
   router.get('/v1/endpoints', 'tenant', async (ctx) => {
-    const query = parseInput(listQuery, ctx.query, 'query');
-    const page = await deps.endpoints.list(scopeOf(ctx), { limit: query.limit, ...(query.cursor !== undefined && { cursor: query.cursor }) });
+    const query = parseInput(tenantListQuery, ctx.query, 'query');
+    const page = await deps.endpoints.list(listScope(ctx, query.tenant_id), { limit: query.limit, ...(query.cursor !== undefined && { cursor: query.cursor }) });
     ctx.body = { data: page.data.map(endpointToWire), next_cursor: page.nextCursor };
   });
 

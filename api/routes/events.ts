@@ -1,25 +1,28 @@
 import type { AppDeps } from '../deps';
 import { notFound, Problem, validationFailed } from '../problems';
 import { EVENT_BODY_LIMIT_BYTES, idempotencyKeySchema, listEventsQuery, publishBatchSchema, publishEventSchema } from '../schemas/event';
-import { scopeOf } from '../scope';
+import { listScope, scopeOf } from '../scope';
 import { toNewEvent } from '../services/event-input';
+import { whyNoDelivery } from '../services/publish-notice';
 import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
 import { eventToWire } from '../wire';
 
 export function registerEventRoutes(router: SecureRouter, deps: AppDeps): void {
-  router.post('/v1/events', 'tenant', async (ctx) => {
+  router.post('/v1/events', 'api-key', async (ctx) => {
     const input = parseInput(publishEventSchema, ctx.state.body);
     const idempotencyKey = parseInput(idempotencyKeySchema.optional(), ctx.get('idempotency-key') || undefined, 'headers.idempotency-key');
     const { event: newEvent, faults } = await toNewEvent(deps, ctx, input, idempotencyKey, '');
     if (faults.length > 0) throw validationFailed(faults);
     const { event, deliveries } = await deps.publishEvent.publish(newEvent);
+    // Publishing to nobody is not an error, but it should never be silent.
+    const notice = deliveries.length === 0 ? whyNoDelivery(await deps.endpoints.listByTenant(event.tenantId), event) : undefined;
     ctx.status = 202;
-    ctx.body = { id: event.id, deliveries: deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) };
+    ctx.body = { id: event.id, deliveries: deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })), ...(notice !== undefined && { notice }) };
   });
 
   // All or nothing: every event is checked before any is stored, and all are stored in one transaction.
-  router.post('/v1/events/batch', 'tenant', async (ctx) => {
+  router.post('/v1/events/batch', 'api-key', async (ctx) => {
     const raw = ctx.state.body as { events?: unknown[] } | undefined;
     const oversize = (Array.isArray(raw?.events) ? raw.events : []).findIndex((e) => Buffer.byteLength(JSON.stringify(e)) > EVENT_BODY_LIMIT_BYTES);
     if (oversize >= 0) throw new Problem(413, 'Content Too Large', `events.${oversize} is larger than ${EVENT_BODY_LIMIT_BYTES / 1024} KB`);
@@ -34,7 +37,7 @@ export function registerEventRoutes(router: SecureRouter, deps: AppDeps): void {
 
   router.get('/v1/events', 'tenant', async (ctx) => {
     const query = parseInput(listEventsQuery, ctx.query, 'query');
-    const page = await deps.events.list(scopeOf(ctx), {
+    const page = await deps.events.list(listScope(ctx, query.tenant_id), {
       limit: query.limit,
       ...(query.cursor !== undefined && { cursor: query.cursor }),
       ...(query.type !== undefined && { type: query.type }),

@@ -20,4 +20,7 @@ export const listQuery = z.object({
   cursor: z.string().max(2048).optional(),
 });
 
+/** Lists of tenant-owned objects: the admin may narrow them to one tenant. */
+export const tenantListQuery = listQuery.extend({ tenant_id: idOf('tnt').optional() });
+
 export const metadataSchema = z.record(z.unknown());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventTypeName, idOf, metadataSchema, timestampSchema } from './common';
+import { eventTypeName, idOf, metadataSchema, tenantListQuery, timestampSchema } from './common';
 
 /** SPEC §3: one event's body; larger is refused with 413. */
 export const EVENT_BODY_LIMIT_BYTES = 256 * 1024;
@@ -26,8 +26,4 @@ export const publishBatchSchema = z
   })
   .strict();
 
-export const listEventsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(2048).optional(),
-  type: eventTypeName.optional(),
-});
+export const listEventsQuery = tenantListQuery.extend({ type: eventTypeName.optional() });

@@ -57,6 +57,7 @@ describe('every route the router knows, in every spelling', () => {
   let routes: Route[];
   let ids: Record<string, string>;
   let keyB: string;
+  let portalB: string;
 
   before(async () => {
     const { stack } = harness;
@@ -64,6 +65,7 @@ describe('every route the router knows, in every spelling', () => {
     const tenantA = (await stack.api('POST', '/v1/tenants', { name: 'Nexus', alert_email: 'ops@nexus.example' })).body.id;
     const tenantB = (await stack.api('POST', '/v1/tenants', { name: 'Orbit', alert_email: 'ops@orbit.example' })).body.id;
     keyB = (await stack.api('POST', `/v1/tenants/${tenantB}/api-keys`)).body.key;
+    portalB = new URL((await stack.api('POST', `/v1/tenants/${tenantB}/portal-links`)).body.url).hash.replace('#portal=', '');
     const keyA = (await stack.api('POST', `/v1/tenants/${tenantA}/api-keys`)).body.id;
     await stack.api('POST', '/v1/event-types', { name: 'design.exported', description: 'A design was exported' });
     const endpoint = (await stack.api('POST', '/v1/endpoints', { tenant_id: tenantA, url: hook.url, event_types: ['*'], verify: false })).body.id;
@@ -99,7 +101,14 @@ describe('every route the router knows, in every spelling', () => {
   it('serves nothing without a valid key, to no spelling and no other tenant, and changes no data', async () => {
     const { stack } = harness;
     const before = await snapshotTables(stack.pool);
-    const keys = { none: undefined, 'wrong key': 'hrd_' + 'x'.repeat(43), "another tenant's key": keyB, 'admin key': stack.adminKey };
+    const keys = {
+      none: undefined,
+      'wrong key': 'hrd_' + 'x'.repeat(43),
+      'forged portal token': 'hpt_eyJ0IjoidG50In0.' + 'A'.repeat(43),
+      "another tenant's key": keyB,
+      "another tenant's portal session": portalB,
+      'admin key': stack.adminKey,
+    };
     let requests = 0;
     for (const route of routes) {
       for (const spelling of spellingsOf(concrete(route.path))) {
@@ -148,17 +157,18 @@ describe('every route the router knows, in every spelling', () => {
     }
   });
 
-  /** 401 without a key, 404 for every other spelling (the admin's too), 403/404 for another tenant. */
+  /** 401 without a key, 404 for every other spelling (the admin's too), 403/404 for another tenant (key or portal session). */
   function expectedStatus(route: Route, spelling: Spelling, keyName: string): number[] | 'served' {
     if (spelling.malformed) return [404];
     const publicRoute = route.access === 'public';
-    if (keyName === 'none' || keyName === 'wrong key') return publicRoute && spelling.exact ? 'served' : [401];
+    if (keyName === 'none' || keyName === 'wrong key' || keyName === 'forged portal token') return publicRoute && spelling.exact ? 'served' : [401];
     if (publicRoute && spelling.exact) return 'served';
     if (keyName === 'admin key') return [404];
     // Another tenant's key: admin routes are forbidden in any spelling that reaches them, A's
     // objects do not exist for it, and its own collections (and the shared event type catalog)
     // may be served.
     if (route.access === 'admin') return [403, 404];
+    if (route.access === 'api-key' && keyName.includes('portal')) return spelling.exact ? [403] : [403, 404];
     if (!spelling.exact) return [404];
     const ownsObject = route.path.includes('/:') && !route.path.startsWith('/v1/event-types/');
     return ownsObject ? [404] : 'served';
