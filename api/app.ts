@@ -8,6 +8,7 @@ import { methodNotAllowed } from './problems';
 import { PUBLIC_PATHS } from './routing/public-paths';
 import { createSecureRouter, secureRoutes } from './routing/secure-router';
 import { registerApiKeyRoutes } from './routes/api-keys';
+import { registerConsoleRoutes } from './routes/console';
 import { registerDeliveryRoutes } from './routes/deliveries';
 import { registerDocsRoutes } from './routes/docs';
 import { registerEndpointActionRoutes } from './routes/endpoint-actions';
@@ -30,6 +31,7 @@ export function createApiRouter(deps: AppDeps) {
   for (const register of [
     registerHealthRoutes,
     registerDocsRoutes,
+    registerConsoleRoutes,
     registerTenantRoutes,
     registerApiKeyRoutes,
     registerPortalRoutes,

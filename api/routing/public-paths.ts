@@ -10,4 +10,8 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set([
   '/docs',
   '/docs/swagger-ui.css',
   '/docs/swagger-ui-bundle.js',
+  // The console's page and assets: it signs in with a key the person types (README, "Console and portal").
+  '/console',
+  '/console/app.js',
+  '/console/app.css',
 ]);
