@@ -1,4 +1,4 @@
-import type { EndpointSettings } from '../db/endpoint-repository';
+import type { EndpointSettings } from '../domain/endpoint';
 
 /** Endpoint settings by their wire names (README, "API"). */
 const WIRE_NAMES = {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Scope } from '../db/endpoint-repository';
+import type { Scope } from '../domain/scope';
 import { validationFailed } from './problems';
 import { principalOf, type Principal } from './routing/access';
 

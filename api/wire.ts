@@ -1,11 +1,15 @@
-// Domain objects as the API shows them (SPEC §9 field names). Secrets never appear here.
-import type { AttemptRecord } from '../db/delivery-repository';
-import type { Endpoint } from '../db/endpoint-repository';
-import type { StoredEvent } from '../db/event-repository';
-import type { Tenant } from '../db/tenant-repository';
+// Domain objects as the API shows them (README, "API"). Secrets never appear here.
+import type { AttemptRecord } from '../domain/delivery';
+import type { Endpoint } from '../domain/endpoint';
+import type { StoredEvent } from '../domain/event';
+import type { Tenant } from '../domain/tenant';
+import type { Page } from '../db/pagination';
 import { formatDuration } from '../domain/durations';
 import { retryPolicyToWire } from '../domain/retry-policy-schema';
 import type { DeliverySummary } from '../temporal/delivery-reader';
+
+/** A list page as the API shows it: `{data, next_cursor}`. */
+export const pageToWire = <T, W>(page: Page<T>, toWire: (item: T) => W) => ({ data: page.data.map(toWire), next_cursor: page.nextCursor });
 
 export const tenantToWire = (t: Tenant) => ({ id: t.id, name: t.name, alert_email: t.alertEmail, created_at: t.createdAt, updated_at: t.updatedAt });
 

@@ -1,5 +1,5 @@
 // `npm run bench`: Herald's throughput, latency and memory against a bare Temporal baseline on the
-// same server (SPEC §12). Everything it starts is stopped on exit, Ctrl-C or the global deadline.
+// same server (README, "Performance"). Everything it starts is stopped on exit, Ctrl-C or the global deadline.
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

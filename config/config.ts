@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../domain/durations';
+import { masterKeyFault } from '../domain/encryption';
 
 const DAY = 86_400_000;
 
@@ -17,7 +18,11 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('herald-deliveries'),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   HERALD_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters'),
-  HERALD_ENCRYPTION_KEY: z.string().min(1),
+  // Checked here, before migrations run or Temporal is reached, not when the first secret is read.
+  HERALD_ENCRYPTION_KEY: z.string().superRefine((key, ctx) => {
+    const fault = masterKeyFault(key);
+    if (fault) ctx.addIssue({ code: z.ZodIssueCode.custom, message: fault });
+  }),
   HERALD_ALLOW_PRIVATE_TARGETS: booleanFlag,
   HERALD_REFUSED_DOMAINS: z
     .string()
@@ -34,6 +39,7 @@ const envSchema = z.object({
   HERALD_AUTO_DISABLE_AFTER: durationSchema({ min: 0, max: 365 * DAY }).default('5d'),
   HERALD_EVENT_RETENTION: durationSchema({ min: 60_000, max: 3650 * DAY }).default('30d'),
   HERALD_MAINTENANCE_INTERVAL: durationSchema({ min: 1_000, max: DAY }).default('1m'),
+  HERALD_STALL_AFTER: durationSchema({ min: 1_000, max: DAY }).default('5m'),
 });
 
 export interface Config {
@@ -43,7 +49,7 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   adminKey: string;
   encryptionKey: string;
-  /** SPEC §10 target policy: private targets (dev/tests only) and refused domains. */
+  /** (README, "Security model") target policy: private targets (dev/tests only) and refused domains. */
   urlPolicy: { allowPrivateTargets: boolean; refusedDomains: string[] };
   logLevel: z.output<typeof envSchema>['HERALD_LOG_LEVEL'];
   /**
@@ -67,6 +73,8 @@ export interface Config {
     eventRetentionMs: number;
     /** How often the maintenance schedule runs its checks. */
     maintenanceIntervalMs: number;
+    /** A delivery that cannot run an attempt for this long (an infrastructure fault) reports itself stalled. */
+    stallAfterMs: number;
   };
 }
 
@@ -100,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       autoDisableAfterMs: e.HERALD_AUTO_DISABLE_AFTER,
       eventRetentionMs: e.HERALD_EVENT_RETENTION,
       maintenanceIntervalMs: e.HERALD_MAINTENANCE_INTERVAL,
+      stallAfterMs: e.HERALD_STALL_AFTER,
     },
   };
 }

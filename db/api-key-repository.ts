@@ -1,16 +1,8 @@
 import type { Pool } from 'pg';
 import { apiKeyDigest, generateApiKey, visiblePrefix } from '../domain/api-keys';
 import { newId } from '../domain/ids';
+import type { ApiKey } from '../domain/tenant';
 import { decodeCursor, toPage, type Page } from './pagination';
-
-/** A tenant API key as stored: its digest and visible prefix, never the key itself. */
-export interface ApiKey {
-  id: string;
-  tenantId: string;
-  prefix: string;
-  createdAt: Date;
-  revokedAt: Date | null;
-}
 
 interface ApiKeyRow {
   id: string;

@@ -1,17 +1,7 @@
 import type { Pool } from 'pg';
-import type { Scope } from './endpoint-repository';
-import type { DeliveryRef } from './event-repository';
-
-export interface AttemptRecord {
-  deliveryId: string;
-  number: number;
-  trigger: 'scheduled' | 'manual';
-  startedAt: Date;
-  durationMs: number;
-  request: { url: string; headers: Record<string, string> };
-  response: { status: number; headers: Record<string, string>; body: string } | null;
-  error: { code: string; message: string } | null;
-}
+import type { AttemptRecord, DeliveryRef } from '../domain/delivery';
+import type { Scope } from '../domain/scope';
+import { insertDeliveries } from './delivery-rows';
 
 interface DeliveryRow {
   id: string;
@@ -74,19 +64,7 @@ export function createDeliveryRepository(pool: Pool) {
 
     /** Adds deliveries (replay of events an endpoint never got); existing ones are left as they are. */
     async createMissing(refs: DeliveryRef[]): Promise<void> {
-      if (refs.length === 0) return;
-      await pool.query(
-        `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[]) ON CONFLICT (id) DO NOTHING`,
-        [
-          refs.map((r) => r.id),
-          refs.map((r) => r.eventId),
-          refs.map((r) => r.endpointId),
-          refs.map((r) => r.tenantId),
-          refs.map((r) => r.eventType),
-          refs.map((r) => r.ordered),
-        ],
-      );
+      await insertDeliveries(pool, refs);
     },
 
     async markStarted(ids: string[]): Promise<void> {

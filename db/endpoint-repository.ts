@@ -1,11 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import type { SecretBox } from '../domain/encryption';
 import { newId } from '../domain/ids';
-import { COLUMNS, toEndpoint, toParam, type Endpoint, type EndpointRow, type EndpointSecret, type EndpointSettings, type EndpointStatus, type Scope } from './endpoint-rows';
+import type { Endpoint, EndpointSecret, EndpointSettings, EndpointStatus } from '../domain/endpoint';
+import type { Scope } from '../domain/scope';
+import { COLUMNS, toEndpoint, toParam, type EndpointRow } from './endpoint-rows';
 import { decodeCursor, toPage, type Page } from './pagination';
 import { inTransaction } from './transaction';
 
-export type { Endpoint, EndpointHealth, EndpointSecret, EndpointSettings, EndpointStatus, Scope } from './endpoint-rows';
 
 export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
   async function insertSecret(db: Pool | PoolClient, endpointId: string, secret: string): Promise<void> {
@@ -78,9 +79,11 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
       });
     },
 
+    /** A status set by a person (enable, manual disable, verification): nothing for Herald to notify. */
     async setStatus(id: string, status: EndpointStatus, disabledReason: string | null = null): Promise<Endpoint | undefined> {
       const { rows } = await pool.query<EndpointRow>(
-        'UPDATE endpoints SET status = $2, disabled_reason = $3, updated_at = now() WHERE id = $1 RETURNING *',
+        `UPDATE endpoints SET status = $2, disabled_reason = $3, disabled_at = NULL, disable_notified_at = NULL, updated_at = now()
+         WHERE id = $1 RETURNING *`,
         [id, status, disabledReason],
       );
       return rows[0] && toEndpoint(rows[0]);
@@ -141,13 +144,46 @@ export function createEndpointRepository(pool: Pool, secretBox: SecretBox) {
       });
     },
 
-    /** Disables an active endpoint; undefined when it was not active (already disabled, or gone). */
-    async disableIfActive(id: string, reason: string): Promise<Endpoint | undefined> {
+    /**
+     * Herald disables an active endpoint (reason `failing` or `gone`) and records that its owner
+     * is still to be told; undefined when it was not active (already disabled, or deleted).
+     */
+    async disableIfActive(id: string, reason: 'failing' | 'gone'): Promise<Endpoint | undefined> {
       const { rows } = await pool.query<EndpointRow>(
-        "UPDATE endpoints SET status = 'disabled', disabled_reason = $2, updated_at = now() WHERE id = $1 AND status = 'active' RETURNING *",
+        `UPDATE endpoints SET status = 'disabled', disabled_reason = $2, disabled_at = now(), disable_notified_at = NULL, updated_at = now()
+         WHERE id = $1 AND status = 'active' RETURNING *`,
         [id, reason],
       );
       return rows[0] && toEndpoint(rows[0]);
+    },
+
+    /** A disable by Herald whose owner has not been told yet, with how long the endpoint had failed. */
+    async pendingDisableNotice(id: string): Promise<{ endpoint: Endpoint; disabledAt: Date; failingForMs: number | null } | undefined> {
+      const { rows } = await pool.query<EndpointRow & { disabled_at: Date; failing_ms: number | null }>(
+        `SELECT *, (extract(epoch FROM disabled_at - failing_since) * 1000)::float8 AS failing_ms FROM endpoints
+         WHERE id = $1 AND status = 'disabled' AND disabled_at IS NOT NULL AND disable_notified_at IS NULL`,
+        [id],
+      );
+      const row = rows[0];
+      return row && { endpoint: toEndpoint(row), disabledAt: row.disabled_at, failingForMs: row.failing_ms };
+    },
+
+    async markDisableNotified(id: string, disabledAt: Date): Promise<void> {
+      await pool.query('UPDATE endpoints SET disable_notified_at = now() WHERE id = $1 AND disabled_at = $2', [id, disabledAt]);
+    },
+
+    /**
+     * Disables whose notice is still owed: every auto-disable (the maintenance run is its notifier),
+     * and a 410's once its own notifier has had `graceMs` (it failed, or its worker died).
+     */
+    async listUnnotifiedDisables(graceMs: number, limit: number): Promise<string[]> {
+      const { rows } = await pool.query<{ id: string }>(
+        `SELECT id FROM endpoints WHERE status = 'disabled' AND disable_notified_at IS NULL
+           AND (disabled_reason = 'failing' OR disabled_at < now() - $1 * interval '1 millisecond')
+         ORDER BY disabled_at LIMIT $2`,
+        [graceMs, limit],
+      );
+      return rows.map((r) => r.id);
     },
 
     async delete(id: string, scope: Scope): Promise<boolean> {

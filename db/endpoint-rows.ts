@@ -1,45 +1,7 @@
-// Endpoints as the rest of Herald sees them, and how they map onto the endpoints table.
+// How endpoints (domain/endpoint.ts) map onto the endpoints table.
+import type { Endpoint, EndpointHealth, EndpointSettings, EndpointStatus } from '../domain/endpoint';
 import type { RetryPolicy } from '../domain/retry-schedules';
 import type { SignatureConfig } from '../domain/signature-config';
-
-export type EndpointStatus = 'pending_verification' | 'active' | 'disabled';
-export type EndpointHealth = 'healthy' | 'failing';
-
-/** The settings a client writes; everything else about an endpoint is Herald's to keep. */
-export interface EndpointSettings {
-  url: string;
-  description: string;
-  eventTypes: string[];
-  filter: unknown;
-  retry: RetryPolicy;
-  timeoutMs: number;
-  signature: SignatureConfig;
-  headers: Record<string, string>;
-  rateLimit: { max: number; perMs: number } | null;
-  ordering: 'none' | 'fifo';
-  transform: unknown;
-  metadata: Record<string, unknown>;
-}
-
-export interface Endpoint extends EndpointSettings {
-  id: string;
-  tenantId: string;
-  status: EndpointStatus;
-  disabledReason: string | null;
-  health: EndpointHealth;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface EndpointSecret {
-  secret: string;
-  expiresAt: Date | null;
-}
-
-/** A tenant key sees its own tenant only; the admin (tenantId undefined) sees all. */
-export interface Scope {
-  tenantId?: string | undefined;
-}
 
 export interface EndpointRow {
   id: string;

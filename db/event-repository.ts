@@ -1,46 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 import { deliveryIdFor, newId } from '../domain/ids';
-import type { Scope } from './endpoint-repository';
+import type { DeliveryRef } from '../domain/delivery';
+import type { NewEvent, PublishedEvent, Recipient, StoredEvent } from '../domain/event';
+import type { Scope } from '../domain/scope';
 import { decodeCursor, toPage, type Page } from './pagination';
+import { insertDeliveries } from './delivery-rows';
 import { inTransaction } from './transaction';
-
-/** An event as a publisher gives it; Herald adds the id and the time it was stored. */
-export interface NewEvent {
-  tenantId: string;
-  type: string;
-  occurredAt: Date;
-  data: unknown;
-  metadata: Record<string, unknown> | null;
-  idempotencyKey: string | null;
-}
-
-export interface StoredEvent extends NewEvent {
-  id: string;
-  createdAt: Date;
-}
-
-export interface DeliveryRef {
-  id: string;
-  eventId: string;
-  endpointId: string;
-  tenantId: string;
-  eventType: string;
-  /** Held in its endpoint's FIFO line. */
-  ordered: boolean;
-}
-
-export interface PublishedEvent {
-  event: StoredEvent;
-  deliveries: DeliveryRef[];
-  /** False when an Idempotency-Key matched an earlier event, which is returned instead. */
-  created: boolean;
-}
-
-/** An endpoint an event is published to. */
-export interface Recipient {
-  id: string;
-  ordering: 'none' | 'fifo';
-}
 
 interface EventRow {
   id: string;
@@ -139,20 +104,7 @@ export function createEventRepository(pool: Pool) {
     for (const fifo of deliveries.filter((d) => d.ordered).sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [fifo.endpointId]);
     }
-    if (deliveries.length > 0) {
-      await client.query(
-        `INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[])`,
-        [
-          deliveries.map((d) => d.id),
-          deliveries.map((d) => d.eventId),
-          deliveries.map((d) => d.endpointId),
-          deliveries.map((d) => d.tenantId),
-          deliveries.map((d) => d.eventType),
-          deliveries.map((d) => d.ordered),
-        ],
-      );
-    }
+    await insertDeliveries(client, deliveries);
     return { event: stored, deliveries, created: true };
   }
 

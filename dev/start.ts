@@ -1,11 +1,11 @@
-// `npm start`: the whole service on localhost with embedded defaults (SPEC §2). A Temporal dev
+// `npm start`: the whole service on localhost with embedded defaults (README, "Quick start"). A Temporal dev
 // server with its Web UI unless TEMPORAL_ADDRESS is set, a PostgreSQL of its own unless
 // DATABASE_URL is set, then migrations, the worker and the API in this one process.
 import path from 'node:path';
 import { startApiServer } from '../api/server';
+import { createHerald } from '../composition/herald';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../config/logger';
-import { createPool } from '../db/pool';
 import { createHeraldWorker } from '../worker/create-worker';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -49,12 +49,14 @@ async function main(): Promise<void> {
 
     const config = loadConfig(env);
     const logger = createLogger(config);
-    const api = await startApiServer(config, logger);
-    stops.push(api.stop);
-    const pool = createPool(config.databaseUrl);
-    stops.push(() => pool.end());
-    const worker = await createHeraldWorker({ config, logger, pool });
+    // One set of dependencies for both: the API's starts hand the first workflow task straight
+    // to the worker beside it (eager start).
+    const herald = await createHerald(config, logger, { withWorker: true });
+    stops.push(herald.close);
+    const worker = await createHeraldWorker(herald);
     stops.push(worker.shutdown);
+    const api = await startApiServer(herald);
+    stops.push(api.stop);
     const running = worker.run();
 
     console.log(

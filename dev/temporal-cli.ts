@@ -1,4 +1,4 @@
-// Locates the Temporal CLI (it contains the dev server and its Web UI) in the order of SPEC §2,
+// Locates the Temporal CLI (it contains the dev server and its Web UI) in the order of (README, "Quick start"),
 // building it with Go as a last resort before the SDK's own download. The binary is never kept in
 // the repository: builds go to a per-user cache folder.
 import { spawn } from 'node:child_process';

@@ -1,12 +1,13 @@
 // Runs `temporal server start-dev` (Temporal server + Web UI in one process) for `npm start` and
-// the integration tests when TEMPORAL_ADDRESS is unset (SPEC §2).
+// the integration tests when TEMPORAL_ADDRESS is unset (README, "Quick start").
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
-import { ensureSearchAttributes, SEARCH_ATTRIBUTE_KEYS } from '../temporal/search-attributes';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 import { freePort } from './free-port';
 
 const READY_TIMEOUT_MS = 60_000;

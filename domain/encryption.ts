@@ -20,11 +20,15 @@ export function generateMasterKey(): string {
   return randomBytes(KEY_BYTES).toString('base64');
 }
 
+/** What is wrong with a master key, never echoing it (it may be a real key with a typo); undefined when it is fine. */
+export function masterKeyFault(masterKey: string): string | undefined {
+  return HEX_KEY.test(masterKey) || BASE64_KEY.test(masterKey) ? undefined : 'must be 32 bytes, given as base64 (44 characters) or hex (64 characters)';
+}
+
 function parseMasterKey(masterKey: string): Buffer {
-  if (HEX_KEY.test(masterKey)) return Buffer.from(masterKey, 'hex');
-  if (BASE64_KEY.test(masterKey)) return Buffer.from(masterKey, 'base64');
-  // Never echo the value: it may be a real key with a typo.
-  throw new Error('encryption master key must be 32 bytes, given as base64 (44 characters) or hex (64 characters)');
+  const fault = masterKeyFault(masterKey);
+  if (fault) throw new Error(`encryption master key ${fault}`);
+  return HEX_KEY.test(masterKey) ? Buffer.from(masterKey, 'hex') : Buffer.from(masterKey, 'base64');
 }
 
 function decodePart(part: string | undefined, bytes?: number): Buffer {
@@ -36,7 +40,7 @@ function decodePart(part: string | undefined, bytes?: number): Buffer {
 }
 
 /**
- * Encrypts secrets at rest (SPEC §5) with AES-256-GCM. Tokens carry a version, so the format
+ * Encrypts secrets at rest (README, "Signing") with AES-256-GCM. Tokens carry a version, so the format
  * can change without rewriting stored rows; GCM's tag makes any tampering fail loudly.
  */
 export function createSecretBox(masterKey: string): SecretBox {

@@ -4,7 +4,7 @@ import { compileSafeRegex } from './safe-regex';
 
 /**
  * The optional JSON Schema (draft-07, with ajv-formats' formats) of an event type's `data`
- * (SPEC §3). Patterns run on RE2 like every other tenant-facing regex: publishing must not stall
+ * (README, "API"). Patterns run on RE2 like every other tenant-facing regex: publishing must not stall
  * on a catastrophic pattern. Faults carry dotted paths (`data.build.status`).
  */
 export type JsonSchema = Record<string, unknown>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { compileSafeRegex } from './safe-regex';
 
 /**
- * SPEC §6 endpoint filters: a MongoDB-style rule over `{type, data, metadata}`, matched by `sift`.
+ * (README, "Routing, payloads and pacing") endpoint filters: a MongoDB-style rule over `{type, data, metadata}`, matched by `sift`.
  * validateFilter refuses anything outside the documented subset before sift sees it, and sift
  * itself is handed only these operators, so `$where` (which runs code) can never be reached.
  */

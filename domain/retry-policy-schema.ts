@@ -18,7 +18,7 @@ const exponentialSchema = z
   .refine((e) => e.max >= e.initial, { message: 'must not be shorter than initial', path: ['max'] });
 
 /**
- * The wire form of an endpoint's retry policy (SPEC §9), parsed into a normalised RetryPolicy.
+ * The wire form of an endpoint's retry policy (README, "API"), parsed into a normalised RetryPolicy.
  * One object with exactly one of `preset`, `delays`, `exponential` rather than a zod union, so
  * that a fault is reported at its own path (`retry.preset`) instead of "invalid union".
  */

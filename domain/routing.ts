@@ -12,7 +12,7 @@ export interface RoutableEvent {
   metadata: Record<string, unknown> | null;
 }
 
-/** SPEC §6: an endpoint receives an event when its type matches `event_types` and its filter (if any) matches. */
+/** An endpoint receives an event when its type matches `event_types` and its filter (if any) matches (README, "Routing, payloads and pacing"). */
 export function endpointReceives(endpoint: RoutableEndpoint, event: RoutableEvent): boolean {
   if (!subscribesTo(endpoint.eventTypes, event.type)) return false;
   if (endpoint.filter === null || endpoint.filter === undefined) return true;

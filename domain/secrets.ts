@@ -47,7 +47,7 @@ function inRange(bytes: number): boolean {
 const PRINTABLE_SECRET = /^[\x21-\x7e]{8,256}$/;
 
 /**
- * Accepts a secret a user brings along (SPEC §5) and keeps it exactly as given: receivers
+ * Accepts a secret a user brings along (README, "Signing") and keeps it exactly as given: receivers
  * already hold that string. Standard Webhooks needs base64 key material; hmac-sha256 and stripe
  * take any printable string of 8–256 characters.
  */
@@ -73,7 +73,7 @@ export function parseGivenSecret(s: string, scheme: Scheme = 'standard-webhooks'
 }
 
 /**
- * The HMAC key bytes a scheme's receivers use (SPEC §5). Standard Webhooks libraries
+ * The HMAC key bytes a scheme's receivers use (README, "Signing"). Standard Webhooks libraries
  * base64-decode what follows an optional whsec_; GitHub-style and Stripe verifiers feed the
  * secret string itself to HMAC.
  */

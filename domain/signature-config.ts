@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HEADER_NAME } from './names';
 
 /**
  * Headers Herald sets itself on every request. A configured header may not take one of these
@@ -15,14 +16,12 @@ export const PROTECTED_HEADERS: readonly string[] = [
   'herald-event-type',
 ];
 
-// RFC 9110 §5.6.2 token: anything else cannot be sent as a header name.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const headerName = z
   .string()
   .min(1)
   .max(100)
-  .regex(TOKEN, 'must be a valid HTTP header name')
+  .regex(HEADER_NAME, 'must be a valid HTTP header name')
   .refine((name) => !PROTECTED_HEADERS.includes(name.toLowerCase()), {
     message: 'is a header Herald sets itself',
   });
@@ -86,7 +85,7 @@ function checkHmac(config: HmacSha256, ctx: z.RefinementCtx): void {
   }
 }
 
-/** An endpoint's signature settings (SPEC §5, wire format §9). Absent means standard-webhooks. */
+/** An endpoint's signature settings (README, "Signing" and "API"). Absent means standard-webhooks. */
 export const signatureConfigSchema = z
   .discriminatedUnion('scheme', [standardWebhooks, standardWebhooksEd25519, hmacSha256, stripe, jwtHs256])
   .superRefine((config, ctx) => {

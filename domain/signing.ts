@@ -87,7 +87,7 @@ function jwtHs256(config: Config<'jwt-hs256'>, input: SigningInput, current: str
   return { [config.header]: `${header}.${claims}.${signature}` };
 }
 
-/** The signature-related headers of one attempt (SPEC §5). Pure: the caller supplies the time. */
+/** The signature-related headers of one attempt (README, "Signing"). Pure: the caller supplies the time. */
 export function signatureHeaders(input: SigningInput): Record<string, string> {
   const current = input.secrets[0];
   if (current === undefined) throw new Error('signing needs at least one secret');

@@ -1,5 +1,5 @@
 /**
- * Built-in transforms (SPEC §7), as JSONata over the transform input documented in transforms.ts.
+ * Built-in transforms (README, "Routing, payloads and pacing"), as JSONata over the transform input documented in transforms.ts.
  * One per envelope shape the seeds document, named after the shape, plus `slack`.
  */
 

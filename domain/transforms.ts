@@ -6,7 +6,7 @@ import { Re2RegexEngine } from './safe-regex';
 import { TRANSFORM_PRESET_NAMES, TRANSFORM_PRESETS } from './transform-presets';
 
 /**
- * SPEC §7 transforms: a JSONata expression (or a named preset) that turns an event into the body.
+ * (README, "Routing, payloads and pacing") transforms: a JSONata expression (or a named preset) that turns an event into the body.
  * The expression sees this document:
  *   {id, type, timestamp (ISO 8601), timestamp_ms (Unix ms), data, metadata ({} when none), delivery_id?}
  * `delivery_id` is present at delivery time only.
@@ -123,7 +123,7 @@ export const SAMPLE_EVENT: TransformEvent = {
 };
 
 /**
- * SPEC §7 check on save: compiles and runs the transform on a sample event. A result that is empty
+ * (README, "Routing, payloads and pacing") check on save: compiles and runs the transform on a sample event. A result that is empty
  * for the sample passes (the sample cannot hold every field an expression reads); errors do not.
  */
 export async function checkTransform(t: Transform, sample: TransformEvent = SAMPLE_EVENT): Promise<{ ok: true } | { ok: false; message: string }> {

@@ -4,7 +4,7 @@ import type { Page } from '../db/pagination';
 import { stateQuery } from '../workflows/delivery-definitions';
 import type { DeliveryState, DeliveryStatus } from '../workflows/delivery-types';
 import { createVisibilityCursors } from './visibility-cursor';
-import { endpointIdKey, eventIdKey, eventTypeKey, SEARCH_ATTRIBUTES, statusKey, tenantIdKey } from './search-attributes';
+import { endpointIdKey, eventIdKey, eventTypeKey, SEARCH_ATTRIBUTES, statusKey, tenantIdKey } from '../workflows/search-attributes';
 
 export interface DeliverySummary {
   id: string;
@@ -49,12 +49,37 @@ export function visibilityQuery(filter: DeliveryFilter): string {
   return clauses.join(' AND ');
 }
 
+type ListResponse = Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>;
+
 const timestampToDate = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | null =>
   t?.seconds == null ? null : new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
 
 /** Reads deliveries back from Temporal: lists from visibility, one delivery's live state by query. */
 export function createDeliveryReader(client: Client, namespace: string, cursorSecret: string) {
   const cursors = createVisibilityCursors(cursorSecret);
+
+  /**
+   * The newest run of each closed delivery. A manual retry of an ended delivery is a new run of
+   * the same workflow id, and visibility lists every run: a listing shows a delivery as its
+   * latest run says, never as the earlier run it replaced (a retried failure is not failed).
+   */
+  async function latestRuns(deliveryIds: string[]): Promise<Map<string, string>> {
+    const newest = new Map<string, { runId: string; startedAt: number }>();
+    if (deliveryIds.length === 0) return new Map();
+    const query = `WorkflowId IN (${[...new Set(deliveryIds)].map(literal).join(', ')})`;
+    let nextPageToken: Uint8Array | null = null;
+    do {
+      const page: ListResponse = await client.workflowService.listWorkflowExecutions({ namespace, pageSize: 1000, query, nextPageToken });
+      for (const e of page.executions) {
+        const id = e.execution?.workflowId ?? '';
+        const startedAt = timestampToDate(e.startTime)?.getTime() ?? 0;
+        if (startedAt >= (newest.get(id)?.startedAt ?? -1)) newest.set(id, { runId: e.execution?.runId ?? '', startedAt });
+      }
+      nextPageToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : null;
+    } while (nextPageToken);
+    return new Map([...newest].map(([id, run]) => [id, run.runId]));
+  }
+
   return {
     async list(filter: DeliveryFilter, opts: { limit: number; cursor?: string }): Promise<Page<DeliverySummary>> {
       const query = visibilityQuery(filter);
@@ -64,7 +89,9 @@ export function createDeliveryReader(client: Client, namespace: string, cursorSe
         query,
         nextPageToken: opts.cursor ? cursors.open(opts.cursor, query) : null,
       });
-      const data = response.executions.map((execution): DeliverySummary => {
+      const latest = await latestRuns(response.executions.filter((e) => e.closeTime).map((e) => e.execution?.workflowId ?? ''));
+      const current = response.executions.filter((e) => !e.closeTime || latest.get(e.execution?.workflowId ?? '') === e.execution?.runId);
+      const data = current.map((execution): DeliverySummary => {
         const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
         return {
           id: execution.execution?.workflowId ?? '',

@@ -1,10 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { DeliveryRepository } from '../db/delivery-repository';
-import type { DeliveryRef } from '../db/event-repository';
-import type { deliveryWorkflow } from '../workflows/delivery';
+import type { DeliveryRef } from '../domain/delivery';
 import { retryNowSignal } from '../workflows/delivery-definitions';
 import type { DeliveryInput } from '../workflows/delivery-types';
-import { endpointIdKey, eventIdKey, eventTypeKey, statusKey, tenantIdKey } from './search-attributes';
+import { endpointIdKey, eventIdKey, eventTypeKey, statusKey, tenantIdKey } from '../workflows/search-attributes';
 
 const WORKFLOW_TYPE = 'deliveryWorkflow';
 
@@ -18,15 +17,29 @@ function searchAttributes(ref: DeliveryRef) {
   ];
 }
 
-function inputFor(ref: DeliveryRef, firstAttemptNumber: number, firstTrigger: DeliveryInput['firstTrigger'], ordered: boolean): DeliveryInput {
-  return { deliveryId: ref.id, eventId: ref.eventId, endpointId: ref.endpointId, tenantId: ref.tenantId, eventType: ref.eventType, firstAttemptNumber, firstTrigger, ordered };
+export interface StarterOptions {
+  /** A worker on the task queue runs in this process: ask for the first workflow task back. */
+  eagerStart: boolean;
+  stallAfterMs: number;
 }
 
 /** Starts delivery workflows; the workflow id is the delivery id, so starting twice is harmless. */
-export function createDeliveryStarter(client: Client, taskQueue: string, deliveries: DeliveryRepository) {
+export function createDeliveryStarter(client: Client, taskQueue: string, deliveries: DeliveryRepository, opts: StarterOptions) {
+  const inputFor = (ref: DeliveryRef, firstAttemptNumber: number, firstTrigger: DeliveryInput['firstTrigger'], ordered: boolean): DeliveryInput => ({
+    deliveryId: ref.id,
+    eventId: ref.eventId,
+    endpointId: ref.endpointId,
+    tenantId: ref.tenantId,
+    eventType: ref.eventType,
+    firstAttemptNumber,
+    firstTrigger,
+    ordered,
+    stallAfterMs: opts.stallAfterMs,
+  });
+
   async function startOne(ref: DeliveryRef): Promise<void> {
     try {
-      await client.workflow.start<typeof deliveryWorkflow>(WORKFLOW_TYPE, {
+      await client.workflow.start(WORKFLOW_TYPE, {
         workflowId: ref.id,
         taskQueue,
         args: [inputFor(ref, 1, 'scheduled', ref.ordered)],
@@ -34,6 +47,8 @@ export function createDeliveryStarter(client: Client, taskQueue: string, deliver
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: searchAttributes(ref),
+        // With a worker in this process the first workflow task comes back in the start response.
+        requestEagerStart: opts.eagerStart,
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -54,7 +69,7 @@ export function createDeliveryStarter(client: Client, taskQueue: string, deliver
      */
     async retryNow(ref: DeliveryRef): Promise<void> {
       const nextNumber = (await deliveries.lastAttemptNumber(ref.id)) + 1;
-      await client.workflow.signalWithStart<typeof deliveryWorkflow, []>(WORKFLOW_TYPE, {
+      await client.workflow.signalWithStart(WORKFLOW_TYPE, {
         workflowId: ref.id,
         taskQueue,
         // A manual rerun of an ended delivery is not held in the FIFO line again: it was asked for now.

@@ -1,22 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Pool } from 'pg';
-import type { Logger } from 'pino';
+import { Worker, type InjectedSinks } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createHttpSender } from '../activities/http-sender';
-import type { Config } from '../config/config';
-import { createDeliveryRepository } from '../db/delivery-repository';
-import { createEndpointRepository } from '../db/endpoint-repository';
-import { createEventRepository } from '../db/event-repository';
-import { createRateLimitRepository } from '../db/rate-limit-repository';
-import { createTenantRepository } from '../db/tenant-repository';
-import { createSecretBox } from '../domain/encryption';
-import { USER_AGENT } from '../domain/version';
-import { createEventPublisher } from '../services/event-publisher';
-import { createMailer } from '../services/mailer';
-import { createDeliveryStarter } from '../temporal/delivery-starter';
+import type { Herald } from '../composition/herald';
 import { ensureMaintenanceSchedule } from '../temporal/maintenance-schedule';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
+import type { HeraldSinks } from '../workflows/sinks';
 
 export interface HeraldWorker {
   worker: Worker;
@@ -25,48 +12,29 @@ export interface HeraldWorker {
   shutdown(): Promise<void>;
 }
 
-/** A worker on Herald's task queue with every activity wired to this process's dependencies. */
-export async function createHeraldWorker(opts: { config: Config; logger: Logger; pool: Pool }): Promise<HeraldWorker> {
-  const { config, logger, pool } = opts;
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  // A long-lived Temporal server (docker-compose) learns Herald's search attributes here; the dev
-  // server already has them from its start-up flags, so this is one cheap list call there.
+/** A worker on Herald's task queue over the process's dependencies (composition/herald.ts). */
+export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> {
+  const { config, connection, metrics } = herald;
+  // A long-lived Temporal server learns Herald's search attributes here; the dev server already
+  // has them from its start-up flags, so this is one cheap list call there.
   await ensureSearchAttributes(connection, config.temporal.namespace);
-  // Activities start workflows too (system events, the outbox sweep): they need a client.
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  await ensureMaintenanceSchedule(client, config.temporal.taskQueue, config.lifecycle.maintenanceIntervalMs);
-
-  const sender = createHttpSender({ ...config.urlPolicy, userAgent: USER_AGENT });
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.alertFrom, logger });
-  const endpoints = createEndpointRepository(pool, createSecretBox(config.encryptionKey));
-  const events = createEventRepository(pool);
-  const deliveries = createDeliveryRepository(pool);
-  const starter = createDeliveryStarter(client, config.temporal.taskQueue, deliveries);
-  const activities = createActivities({
-    endpoints,
-    events,
-    deliveries,
-    tenants: createTenantRepository(pool),
-    rateLimits: createRateLimitRepository(pool),
-    sender,
-    mailer,
-    starter,
-    publishEvent: createEventPublisher({ endpoints, events, starter, logger }),
-    logger,
-    links: { publicUrl: config.publicUrl, temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace },
-    alertIntervalMs: config.lifecycle.alertIntervalMs,
-    autoDisableAfterMs: config.lifecycle.autoDisableAfterMs,
-    eventRetentionMs: config.lifecycle.eventRetentionMs,
-  });
+  await ensureMaintenanceSchedule(herald.temporal, config.temporal.taskQueue, config.lifecycle.maintenanceIntervalMs);
+  const sinks: InjectedSinks<HeraldSinks> = {
+    metrics: {
+      deliveryEnded: { fn: (_info, status) => metrics.deliveriesEnded.inc({ status }) },
+      deliveryStalled: { fn: () => metrics.deliveriesStalled.inc() },
+    },
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities,
+    activities: createActivities(herald),
+    sinks,
     // Attempts wait on receivers, not on CPU: many can be in flight at once.
     maxConcurrentActivityTaskExecutions: 200,
+    maxConcurrentLocalActivityExecutions: 200,
     maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '30s',
   });
@@ -74,12 +42,7 @@ export async function createHeraldWorker(opts: { config: Config; logger: Logger;
   return {
     worker,
     run() {
-      running ??= worker.run().finally(async () => {
-        mailer.close();
-        await sender.close();
-        await clientConnection.close();
-        await connection.close();
-      });
+      running ??= worker.run();
       return running;
     },
     async shutdown() {

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import { bearerToken, matchesDigest, tokenDigest } from '../domain/bearer';
-import { metricsRegistry } from '../services/metrics';
 
 /** GET /metrics for a worker process, which has no API server of its own; guarded like the API's. */
-export function startMetricsServer(port: number, host: string, token: string | undefined): Server {
+export function startMetricsServer(registry: Registry, port: number, host: string, token: string | undefined): Server {
   const digest = token === undefined ? undefined : tokenDigest(token);
   return createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
@@ -15,8 +15,8 @@ export function startMetricsServer(port: number, host: string, token: string | u
       res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
       return;
     }
-    metricsRegistry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body),
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
       () => res.writeHead(500).end(),
     );
   }).listen(port, host);

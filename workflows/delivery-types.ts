@@ -19,6 +19,8 @@ export interface DeliveryInput {
   firstTrigger: AttemptTrigger;
   /** Waits for its turn in the endpoint's FIFO line before the first attempt. */
   ordered: boolean;
+  /** After this long without being able to run an attempt, the delivery shows as stalled (HERALD_STALL_AFTER). */
+  stallAfterMs?: number;
 }
 
 export interface AttemptRequest {
@@ -61,3 +63,19 @@ export interface DeliveryState {
   /** Why it ended cancelled or failed: `cancelled by request`, `endpoint disabled (…)`, `gone`, `transform_error`. */
   reason?: string;
 }
+
+/** What the steps after a failed delivery need: ids, and why it failed. */
+export interface DeliveryFailedInput {
+  deliveryId: string;
+  eventId: string;
+  endpointId: string;
+  tenantId: string;
+  eventType: string;
+  /** Keys the webhook.failed event, so a manual rerun that fails again raises a new one. */
+  workflowRunId: string;
+  /** `retries exhausted`, `gone`, `transform_error`, or a permanent error; absent in runs begun before 2026-11-29. */
+  reason?: string;
+}
+
+/** The failure type of an attempt that can never run (activities/attempt-boundary.ts): the delivery ends `failed`. */
+export const PERMANENT_ATTEMPT_FAULT = 'PermanentAttemptFault';

@@ -1,15 +1,12 @@
-import { condition, defineSignal, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
+import { condition, getExternalWorkflowHandle, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from './activity-types';
+import { fifoTurnSignal } from './delivery-definitions';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const { isFifoHead, leaveFifoLine } = proxyActivities<Activities>({
+// One indexed query each: local activities, run inside the workflow task instead of a round trip.
+const { isFifoHead, leaveFifoLine } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
-
-/** Sent by the delivery ahead in the line when it ends. */
-export const fifoTurnSignal = defineSignal('fifoTurn');
 
 /** A lost wake-up (a crash between leaving the line and signalling) costs at most this long. */
 const RECHECK_INTERVAL = '1m';

@@ -1,2 +1,3 @@
 export { deliveryWorkflow } from './delivery';
+export { deliveryFailedWorkflow } from './delivery-failed';
 export { maintenanceWorkflow } from './maintenance';

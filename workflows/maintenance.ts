@@ -1,7 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-
-type Activities = ReturnType<typeof createActivities>;
+import type { Activities } from './activity-types';
 
 const { disableLongFailingEndpoints, deleteExpiredEvents, startStrandedDeliveries } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { isInfrastructureFault } from '../../app/faults';
 import { InvalidCursorError } from '../../db/pagination';
 import { Problem, validationFailed } from '../problems';
 
@@ -8,6 +9,7 @@ import { Problem, validationFailed } from '../problems';
 function asProblem(err: unknown): Problem | undefined {
   if (err instanceof Problem) return err;
   if (err instanceof InvalidCursorError) return validationFailed([{ path: 'query.cursor', message: err.message }]);
+  if (isInfrastructureFault(err)) return new Problem(503, 'Service Unavailable', 'PostgreSQL or Temporal cannot be reached right now; try again shortly');
   // http-errors thrown by Koa or its helpers mark client errors as safe to show.
   if (typeof err !== 'object' || err === null) return undefined;
   const { status, expose, message } = err as { status?: unknown; expose?: unknown; message?: unknown };
@@ -25,7 +27,8 @@ export function errorHandler(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) throw new Problem(404, 'Not Found', `no route for ${ctx.method} ${ctx.path}`);
     } catch (err) {
       const known = asProblem(err);
-      if (!known) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      if (!known || known.status >= 500) logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      if (known?.status === 503) ctx.set('retry-after', '5');
       const problem = known ?? new Problem(500, 'Internal Server Error', 'an unexpected error occurred; it has been logged');
       ctx.status = problem.status;
       ctx.type = 'application/problem+json';

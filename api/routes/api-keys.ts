@@ -1,4 +1,4 @@
-import type { ApiKey } from '../../db/api-key-repository';
+import type { ApiKey } from '../../domain/tenant';
 import type { AppDeps } from '../deps';
 import { notFound } from '../problems';
 import { listQuery } from '../schemas/common';

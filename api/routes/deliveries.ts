@@ -2,12 +2,12 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { cancelSignal } from '../../workflows/delivery-definitions';
 import type { AppDeps } from '../deps';
 import { conflict, notFound } from '../problems';
-import { listDeliveriesQuery } from '../schemas/delivery';
+import { deliveryFilterOf, listDeliveriesQuery } from '../schemas/delivery';
 import { scopeOf } from '../scope';
 import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
-import { listDeliveries } from '../services/list-deliveries';
-import { attemptToWire } from '../wire';
+import { listDeliveries } from '../../app/list-deliveries';
+import { attemptToWire, deliverySummaryToWire, pageToWire } from '../wire';
 
 export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): void {
   const uiBase = deps.config.temporal.uiUrl.replace(/\/$/, '');
@@ -21,7 +21,7 @@ export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): voi
 
   router.get('/v1/deliveries', 'tenant', async (ctx) => {
     const q = parseInput(listDeliveriesQuery, ctx.query, 'query');
-    ctx.body = await listDeliveries(deps, q, scopeOf(ctx));
+    ctx.body = pageToWire(await listDeliveries(deps, deliveryFilterOf(q), scopeOf(ctx), q), deliverySummaryToWire);
   });
 
   router.get('/v1/deliveries/:id', 'tenant', async (ctx) => {
@@ -55,6 +55,9 @@ export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): voi
 
   router.post('/v1/deliveries/:id/cancel', 'tenant', async (ctx) => {
     const delivery = await load(ctx.params.id!, scopeOf(ctx));
+    // A delivery that shows a final status is over, even while its workflow finishes up.
+    const state = await deps.reader.state(delivery.id);
+    if (state && ['succeeded', 'failed', 'cancelled'].includes(state.status)) throw conflict(`the delivery has already ended (${state.status})`);
     try {
       await deps.temporal.workflow.getHandle(delivery.id).signal(cancelSignal);
     } catch (err) {
@@ -64,5 +67,4 @@ export function registerDeliveryRoutes(router: SecureRouter, deps: AppDeps): voi
     ctx.status = 202;
     ctx.body = { id: delivery.id, cancelling: true };
   });
-
 }

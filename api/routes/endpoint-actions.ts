@@ -1,14 +1,14 @@
 import type { AppDeps } from '../deps';
 import { conflict } from '../problems';
 import type { SecureRouter } from '../routing/secure-router';
-import { listDeliveriesQuery } from '../schemas/delivery';
+import { deliveryFilterOf, listDeliveriesQuery } from '../schemas/delivery';
 import { replaySchema, testEventSchema } from '../schemas/endpoint';
-import { createEndpointVerifier } from '../services/endpoint-verification';
-import { listDeliveries } from '../services/list-deliveries';
-import { createReplayer, REPLAY_LIMIT } from '../services/replay';
-import { createSampleSender, sampleResultToWire } from '../services/sample-sender';
+import { createEndpointVerifier } from '../../app/verify-endpoint';
+import { listDeliveries } from '../../app/list-deliveries';
+import { createReplayer, REPLAY_LIMIT } from '../../app/replay';
+import { createSampleSender, sampleResultToWire } from '../../app/send-sample';
 import { parseInput } from '../validate';
-import { endpointToWire } from '../wire';
+import { deliverySummaryToWire, endpointToWire, pageToWire } from '../wire';
 import { loadEndpoint } from './endpoint-loader';
 
 /** What one does to an endpoint: verify, disable and enable it, test it, replay to it, list its deliveries. */
@@ -20,7 +20,8 @@ export function registerEndpointActionRoutes(router: SecureRouter, deps: AppDeps
   router.get('/v1/endpoints/:id/deliveries', 'tenant', async (ctx) => {
     const endpoint = await loadEndpoint(deps, ctx);
     const q = parseInput(listDeliveriesQuery.omit({ tenant_id: true, endpoint_id: true }), ctx.query, 'query');
-    ctx.body = await listDeliveries(deps, q, { tenantId: endpoint.tenantId, endpointId: endpoint.id });
+    const page = await listDeliveries(deps, deliveryFilterOf(q), { tenantId: endpoint.tenantId, endpointId: endpoint.id }, q);
+    ctx.body = pageToWire(page, deliverySummaryToWire);
   });
 
   router.post('/v1/endpoints/:id/verify', 'tenant', async (ctx) => {

@@ -1,4 +1,4 @@
-import type { EndpointSecret } from '../../db/endpoint-repository';
+import type { EndpointSecret } from '../../domain/endpoint';
 import { publicJwkOf, publicKeyOf } from '../../domain/ed25519-keys';
 import { canSignWith, generateSecret, isAsymmetric } from '../../domain/secrets';
 import type { AppDeps } from '../deps';

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Endpoint } from '../../db/endpoint-repository';
+import type { Endpoint } from '../../domain/endpoint';
 import type { AppDeps } from '../deps';
 import { notFound } from '../problems';
 import { scopeOf } from '../scope';

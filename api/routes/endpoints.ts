@@ -1,4 +1,4 @@
-import type { EndpointSettings } from '../../db/endpoint-repository';
+import type { EndpointSettings } from '../../domain/endpoint';
 import { generateSecret, isAsymmetric } from '../../domain/secrets';
 import { checkTransform, type Transform } from '../../domain/transforms';
 import type { AppDeps } from '../deps';
@@ -8,7 +8,7 @@ import type { SecureRouter } from '../routing/secure-router';
 import { tenantListQuery } from '../schemas/common';
 import { createEndpointSchema, customHeaderFaults, patchEndpointSchema, secretFault } from '../schemas/endpoint';
 import { listScope, scopeOf, tenantForWrite } from '../scope';
-import { createEndpointVerifier } from '../services/endpoint-verification';
+import { createEndpointVerifier } from '../../app/verify-endpoint';
 import { parseInput } from '../validate';
 import { endpointToWire } from '../wire';
 import { loadEndpoint } from './endpoint-loader';

@@ -15,7 +15,7 @@ const eventTypeToWire = (t: StoredEventType) => ({
   updated_at: t.updatedAt,
 });
 
-/** SPEC §3 event type catalog: tenant-independent; any key reads it, the admin key writes it. */
+/** (README, "API") event type catalog: tenant-independent; any key reads it, the admin key writes it. */
 export function registerEventTypeRoutes(router: SecureRouter, deps: AppDeps): void {
   router.post('/v1/event-types', 'admin', async (ctx) => {
     const input = parseInput(createEventTypeSchema, ctx.state.body);

@@ -1,5 +1,4 @@
 import { bearerToken, matchesDigest, tokenDigest } from '../../domain/bearer';
-import { metricsRegistry } from '../../services/metrics';
 import type { AppDeps } from '../deps';
 import { unauthorized } from '../problems';
 import type { SecureRouter } from '../routing/secure-router';
@@ -24,7 +23,7 @@ export function registerHealthRoutes(router: SecureRouter, deps: AppDeps): void 
   router.get('/metrics', 'public', async (ctx) => {
     const token = bearerToken(ctx.get('authorization'));
     if (metricsDigest && (token === undefined || !matchesDigest(token, metricsDigest))) throw unauthorized();
-    ctx.type = metricsRegistry.contentType;
-    ctx.body = await metricsRegistry.metrics();
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
   });
 }

@@ -6,18 +6,19 @@ import { PROTECTED_HEADERS, signatureConfigSchema, type SignatureConfig } from '
 import { filterSchema } from '../../domain/filters';
 import { transformSchema } from '../../domain/transforms';
 import { checkEndpointUrl, type UrlPolicy } from '../../domain/url-safety';
-import { idOf, metadataSchema, timestampSchema } from './common';
+import { EVENT_TYPE_PATTERN, HEADER_NAME } from '../../domain/names';
+import { eventTypeName, idOf, metadataSchema, timestampSchema } from './common';
 
 /** Exact names, `group.*` wildcards and `*`. */
-const eventTypePattern = z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9._:-]{0,127}(\.\*)?)$/, 'must be an event type name, "group.*" or "*"');
+const eventTypePattern = z.string().regex(EVENT_TYPE_PATTERN, 'must be an event type name, "group.*" or "*"');
 
 const headerValue = z.string().max(4096).regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain control characters');
-const headerName = z.string().min(1).max(100).regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, 'must be a valid HTTP header name');
+const headerName = z.string().min(1).max(100).regex(HEADER_NAME, 'must be a valid HTTP header name');
 
 // Checked against the endpoint's signature scheme once both are known (see secretFault).
 const secretSchema = z.string().max(512);
 
-/** Why a given secret cannot sign for this scheme (SPEC §5), or undefined when it can. */
+/** Why a given secret cannot sign for this scheme (README, "Signing"), or undefined when it can. */
 export function secretFault(signature: SignatureConfig, secret: string): string | undefined {
   const parsed = parseGivenSecret(secret, signature.scheme);
   return parsed.ok ? undefined : parsed.message;
@@ -131,7 +132,7 @@ export const publicKeysQuery = z.object({ tenant_id: idOf('tnt').optional() }).s
 
 export const testEventSchema = z
   .object({
-    event_type: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be an event type name').optional(),
+    event_type: eventTypeName.optional(),
     data: z.unknown().optional(),
   })
   .strict();

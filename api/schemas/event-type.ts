@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { eventSchemaFaults, type JsonSchema } from '../../domain/event-schema';
 import { eventTypeName, listQuery } from './common';
 
-const groupName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be letters, digits, ".", "_", ":" or "-" (at most 128)');
+/** Groups are named like event types: `design` for `design.exported`. */
+const groupName = eventTypeName;
 
 /** A JSON Schema for `data`, refused at `schema.<path>` when ajv cannot use it. */
 const dataSchema = z.unknown().superRefine((schema, ctx) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventTypeName, idOf, metadataSchema, tenantListQuery, timestampSchema } from './common';
 
-/** SPEC §3: one event's body; larger is refused with 413. */
+/** One event's body; larger is refused with 413 (README, "Security model"). */
 export const EVENT_BODY_LIMIT_BYTES = 256 * 1024;
 export const BATCH_MAX_EVENTS = 100;
 

@@ -1,4 +1,4 @@
--- Tenant API keys (SPEC §3): only the SHA-256 digest of a key is kept, so a leaked table cannot
+-- Tenant API keys (README, "API"): only the SHA-256 digest of a key is kept, so a leaked table cannot
 -- be replayed. Keys are 256-bit random, so an unsalted digest is enough; the unique index lets a
 -- request find its key by digest without comparing secrets one by one.
 CREATE TABLE api_keys (

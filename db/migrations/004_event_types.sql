@@ -1,4 +1,4 @@
--- The event type catalog (SPEC §3): shared by all tenants, it is the public list of what Herald
+-- The event type catalog (README, "API"): shared by all tenants, it is the public list of what Herald
 -- delivers. Names sort bytewise (COLLATE "C") so list cursors do not depend on the server's locale.
 CREATE TABLE event_types (
   name        text COLLATE "C" PRIMARY KEY,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
-import { buildAppDeps } from '../../api/build-deps';
+import { createHerald } from '../../composition/herald';
 import { loadConfig } from '../../config/config';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
@@ -64,15 +64,14 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
   };
   const config = loadConfig(heraldEnv);
   const logger = pino({ level: config.logLevel });
-  const pool = createPool(config.databaseUrl);
-  const deps = await buildAppDeps(config, logger, pool);
+  const deps = await createHerald(config, logger, { withWorker: true });
   const server: Server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let worker: HeraldWorker | undefined;
   const startWorker = async () => {
-    worker = await createHeraldWorker({ config, logger, pool });
+    worker = await createHeraldWorker(deps);
     void worker.run();
   };
   await startWorker();
@@ -90,7 +89,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     config,
     /** The environment a separate Herald process (worker/main.ts) needs to join this stack. */
     env: heraldEnv,
-    pool,
+    pool: deps.pool,
     deps,
     baseUrl,
     adminKey,
@@ -112,7 +111,6 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
         server.close(() => resolve());
       });
       await deps.close();
-      await pool.end();
       await database.drop();
       await temporal.stop();
     },

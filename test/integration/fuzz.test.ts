@@ -54,9 +54,11 @@ describe('a seeded fuzz of every route', () => {
     const published = await publish(stack, tenant);
     await waitForStatus(stack, published.deliveries[0]!.id, 'succeeded');
     realIds = { tenants: tenant, 'api-keys': key.id, endpoints: endpoint, events: published.id, deliveries: published.deliveries[0]!.id, 'event-types': 'design.exported' };
+    await stack.deps.portalKey.current();
     routes = createApiRouter(stack.deps)
       .stack.flatMap((layer) => layer.methods.map((method) => ({ method, path: String(layer.path) })))
-      .filter((r) => r.method !== 'HEAD');
+      // Rotating the portal key takes no input at all: nothing to fuzz, and every call changes data.
+      .filter((r) => r.method !== 'HEAD' && r.path !== '/v1/portal-signing-key/rotate');
   });
 
   /** A path for the route: real ids only where nothing can change (GET), else absent or malformed ones. */

@@ -15,7 +15,7 @@ describe('routing and payload shaping', () => {
     stack = harness.stack;
   });
 
-  it('delivers only what each filter of SPEC §6 lets through', async () => {
+  it('delivers only what each filter of the README lets through', async () => {
     const hook = await receiver();
     const { tenantId } = await createTenantWithEndpoint(stack, hook.url, { filter: { 'metadata.workspace_id': { $in: ['ws_1', 'ws_2'] } } });
     const steps = await receiver();

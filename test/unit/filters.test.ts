@@ -17,7 +17,7 @@ const faults = (filter: unknown) => {
   return result.ok ? [] : result.errors;
 };
 
-describe('endpoint filters: the SPEC §6 examples', () => {
+describe('endpoint filters: the README examples', () => {
   it('passes only events of chosen workspaces', () => {
     const filter = { 'metadata.workspace_id': { $in: ['ws_1', 'ws_aB3dE5fG'] } };
     assert.equal(matches(filter, content), true);

@@ -7,7 +7,7 @@ import type { AddressInfo, LookupFunction } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createHttpSender } from '../../activities/http-sender';
+import { createHttpSender } from '../../outbound/http-sender';
 
 const servers: Server[] = [];
 const sender = createHttpSender({ allowPrivateTargets: true, userAgent: 'Herald/test' });

@@ -26,7 +26,7 @@ test('stripe defaults to the Stripe-Signature header', () => {
   assert.deepEqual(signatureConfigSchema.parse({ scheme: 'stripe' }), { scheme: 'stripe', header: 'Stripe-Signature' });
 });
 
-test('the full hmac-sha256 wire format of SPEC §9 is accepted as given', () => {
+test('the full hmac-sha256 wire format of the README is accepted as given', () => {
   const config = {
     scheme: 'hmac-sha256',
     header: 'X-Hub-Signature-256',

@@ -1,10 +1,11 @@
-import type { DeliveryRepository } from '../../db/delivery-repository';
-import type { Endpoint } from '../../db/endpoint-repository';
-import type { DeliveryRef, EventRepository } from '../../db/event-repository';
-import { deliveryIdFor } from '../../domain/ids';
-import { endpointReceives } from '../../domain/routing';
-import type { DeliveryReader } from '../../temporal/delivery-reader';
-import type { DeliveryStarter } from '../../temporal/delivery-starter';
+import type { DeliveryRepository } from '../db/delivery-repository';
+import type { Endpoint } from '../domain/endpoint';
+import type { EventRepository } from '../db/event-repository';
+import type { DeliveryRef } from '../domain/delivery';
+import { deliveryIdFor } from '../domain/ids';
+import { endpointReceives } from '../domain/routing';
+import type { DeliveryReader } from '../temporal/delivery-reader';
+import type { DeliveryStarter } from '../temporal/delivery-starter';
 
 /** One replay call handles at most this many events; a larger window is replayed in slices. */
 export const REPLAY_LIMIT = 1_000;
@@ -12,7 +13,7 @@ export const REPLAY_LIMIT = 1_000;
 export type ReplayStatus = 'all' | 'failed' | 'not_delivered';
 
 /**
- * SPEC §4 replay: re-delivers an endpoint's events of a window. Events it never got (published
+ * (README, "Delivery semantics") replay: re-delivers an endpoint's events of a window. Events it never got (published
  * while it was disabled or unverified) get a new delivery; existing deliveries run again as
  * manual retries of the same workflow id, so two replays at once cannot deliver one event twice
  * at the same time (a running delivery is only signalled, never started a second time).

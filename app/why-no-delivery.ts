@@ -1,5 +1,5 @@
-import type { Endpoint } from '../../db/endpoint-repository';
-import { endpointReceives, type RoutableEvent } from '../../domain/routing';
+import type { Endpoint } from '../domain/endpoint';
+import { endpointReceives, type RoutableEvent } from '../domain/routing';
 
 /** Why an event started no delivery, in words a person fixing it can act on. */
 export function whyNoDelivery(endpoints: Endpoint[], event: RoutableEvent): string {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { HttpSender, SendResult } from '../../activities/http-sender';
-import type { Endpoint, EndpointRepository } from '../../db/endpoint-repository';
-import { createSampleSender, isSuccess } from './sample-sender';
+import type { HttpSender, SendResult } from '../outbound/http-sender';
+import type { EndpointRepository } from '../db/endpoint-repository';
+import type { Endpoint } from '../domain/endpoint';
+import { createSampleSender, isSuccess } from './send-sample';
 
-/** SPEC §8: the receiver must answer the verification request 2xx within this time. */
+/** The receiver must answer the verification request 2xx within this time (README, "API"). */
 const VERIFICATION_TIMEOUT_MS = 3_000;
 
 /**

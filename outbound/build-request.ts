@@ -1,4 +1,4 @@
-import type { Endpoint } from '../db/endpoint-repository';
+import type { Endpoint } from '../domain/endpoint';
 import { defaultEnvelope, type EnvelopeSource } from '../domain/envelope';
 import { canSignWith } from '../domain/secrets';
 import { signatureHeaders } from '../domain/signing';

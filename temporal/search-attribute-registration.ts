@@ -1,28 +1,13 @@
-// Herald's custom Temporal search attributes: one place for their names, their typed keys, and
-// their registration on a namespace. The dev server gets them as start-up flags; a long-lived
-// server (docker-compose, or a dev database file from an older Herald) gets them through
-// ensureSearchAttributes, which the worker calls at start.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+// Registers Herald's custom search attributes (workflows/search-attributes.ts) on a namespace.
+// The dev server gets them as start-up flags; a long-lived server (Temporal on PostgreSQL, or a
+// dev database file from an older Herald) gets them through ensureSearchAttributes, which the
+// worker calls at start.
+import type { SearchAttributeType } from '@temporalio/common';
 // Internal to the SDK but exported for exactly this use (registering attributes); it maps our
 // string type names onto the protobuf enum the OperatorService expects.
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import type { OperatorService } from '@temporalio/client';
-
-export const SEARCH_ATTRIBUTES = {
-  tenantId: 'HeraldTenantId',
-  endpointId: 'HeraldEndpointId',
-  eventId: 'HeraldEventId',
-  eventType: 'HeraldEventType',
-  status: 'HeraldStatus',
-} as const;
-
-export const tenantIdKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.tenantId, SearchAttributeType.KEYWORD);
-export const endpointIdKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.endpointId, SearchAttributeType.KEYWORD);
-export const eventIdKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.eventId, SearchAttributeType.KEYWORD);
-export const eventTypeKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.eventType, SearchAttributeType.KEYWORD);
-export const statusKey = defineSearchAttributeKey(SEARCH_ATTRIBUTES.status, SearchAttributeType.KEYWORD);
-
-export const SEARCH_ATTRIBUTE_KEYS = [tenantIdKey, endpointIdKey, eventIdKey, eventTypeKey, statusKey] as const;
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 // gRPC status ALREADY_EXISTS: another worker registered the same attribute between our list and add.
 const GRPC_ALREADY_EXISTS = 6;

@@ -5,7 +5,7 @@ import { Agent, request } from 'undici';
 import { parseRetryAfter } from '../domain/retry-after';
 import { checkEndpointUrl, isBlockedAddress } from '../domain/url-safety';
 
-// SPEC §4: keep the first 4 KB of a response; a receiver cannot exhaust our memory.
+// Keep the first 4 KB of a response: a receiver cannot exhaust our memory (README, "Delivery semantics").
 const MAX_BODY_BYTES = 4096;
 const BLOCKED_ADDRESS = 'ERR_HERALD_BLOCKED_ADDRESS';
 

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import type { NewEvent } from '../../db/event-repository';
-import { validateEventData } from '../../domain/event-schema';
-import { SYSTEM_EVENT_TYPES } from '../../domain/subscriptions';
-import type { AppDeps } from '../deps';
-import type { FieldError } from '../problems';
-import type { publishEventSchema } from '../schemas/event';
-import { tenantForWrite } from '../scope';
+import type { NewEvent } from '../domain/event';
+import { validateEventData } from '../domain/event-schema';
+import { SYSTEM_EVENT_TYPES } from '../domain/subscriptions';
+import type { AppDeps } from './deps';
+import type { FieldError } from './problems';
+import type { publishEventSchema } from './schemas/event';
+import { tenantForWrite } from './scope';
 
 type EventInput = z.output<typeof publishEventSchema>;
 

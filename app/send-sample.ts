@@ -1,7 +1,8 @@
-import { buildRequest } from '../../activities/build-request';
-import type { HttpSender, SendResult } from '../../activities/http-sender';
-import type { Endpoint, EndpointRepository } from '../../db/endpoint-repository';
-import { newId } from '../../domain/ids';
+import { buildRequest } from '../outbound/build-request';
+import type { HttpSender, SendResult } from '../outbound/http-sender';
+import type { EndpointRepository } from '../db/endpoint-repository';
+import type { Endpoint } from '../domain/endpoint';
+import { newId } from '../domain/ids';
 
 export interface Sample {
   type: string;

@@ -1,6 +1,6 @@
-import type { Endpoint } from '../db/endpoint-repository';
-import type { AttemptRecord } from '../db/delivery-repository';
-import type { Mail } from '../services/mailer';
+import type { Endpoint } from '../domain/endpoint';
+import type { AttemptRecord } from '../domain/delivery';
+import type { Mail } from '../outbound/mailer';
 
 export interface AlertLinks {
   publicUrl: string;
@@ -40,20 +40,34 @@ export function deliveryFailedMail(to: string, endpoint: Endpoint, deliveryId: s
   };
 }
 
-/** The mail an owner gets when Herald disables an endpoint that kept failing. */
-export function endpointDisabledMail(to: string, endpoint: Endpoint, failingForMs: number, links: AlertLinks): Mail {
-  const days = (failingForMs / 86_400_000).toFixed(1);
+/** How long, in words a person reads at a glance: "3 h 20 min", "5.2 days". */
+export function describeDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${Math.max(minutes, 1)} min`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return `${(ms / 86_400_000).toFixed(1)} days`;
+}
+
+/**
+ * The mail an owner gets when Herald disables an endpoint: it kept failing (for how long it
+ * actually failed, not the setting), or its receiver answered 410 Gone.
+ */
+export function endpointDisabledMail(to: string, endpoint: Endpoint, why: { reason: 'failing'; failingForMs: number | null } | { reason: 'gone' }, links: AlertLinks): Mail {
+  const opening =
+    why.reason === 'gone'
+      ? 'Your webhook endpoint answered 410 Gone, which tells a sender to stop: Herald has disabled it.'
+      : `Your webhook endpoint has been failing without a break${why.failingForMs === null ? '' : ` for ${describeDuration(why.failingForMs)}`} and Herald has disabled it.`;
   return {
     to,
     subject: `[Herald] Webhook endpoint disabled: ${endpoint.url}`,
     text: [
-      `Your webhook endpoint has been failing continuously for ${days} days and has been disabled.`,
+      opening,
       '',
       `Endpoint:    ${endpoint.id}${endpoint.description ? ` (${endpoint.description})` : ''}`,
       `URL:         ${endpoint.url}`,
-      `Reason:      failing`,
+      `Reason:      ${why.reason}`,
       '',
-      `Events published while it is disabled are kept. After fixing the receiver:`,
+      `It receives no new events while disabled; events published meanwhile are kept. To resume:`,
       `POST ${links.publicUrl}/v1/endpoints/${endpoint.id}/enable`,
       `POST ${links.publicUrl}/v1/endpoints/${endpoint.id}/replay {"since": "...", "status": "not_delivered"}`,
     ].join('\n'),

@@ -3,19 +3,10 @@ import type { DeliveryRepository } from '../db/delivery-repository';
 import type { EndpointRepository } from '../db/endpoint-repository';
 import type { TenantRepository } from '../db/tenant-repository';
 import { SYSTEM_EVENT_TYPES } from '../domain/subscriptions';
-import type { EventPublisher } from '../services/event-publisher';
-import type { Mailer } from '../services/mailer';
-import { deliveriesEnded } from '../services/metrics';
+import type { Mailer } from '../outbound/mailer';
+import type { DeliveryFailedInput } from '../workflows/delivery-types';
 import { deliveryFailedMail, type AlertLinks } from './alert-mails';
-
-export interface DeliveryFailedInput {
-  deliveryId: string;
-  eventId: string;
-  endpointId: string;
-  tenantId: string;
-  eventType: string;
-  workflowRunId: string;
-}
+import type { EventPublisher } from './publish-event';
 
 export interface DeliveryFailedDeps {
   endpoints: EndpointRepository;
@@ -29,16 +20,15 @@ export interface DeliveryFailedDeps {
 }
 
 /**
- * What follows exhaustion (SPEC §4), as three activities so that each is retried on its own:
- * the endpoint turns `failing` (it stays active), the owner gets a rate-limited alert mail, and
- * a `webhook.failed` system event goes to the tenant's endpoints that subscribe to it by name.
+ * What follows a failed delivery, each step on its own so that each is retried on its own: the
+ * endpoint turns `failing` (it stays active; part of the outcome), then, without holding the
+ * delivery, the owner gets a rate-limited alert mail and a `webhook.failed` system event goes to
+ * the tenant's endpoints that subscribe to it by name.
  */
-export function createDeliveryFailedActivities(deps: DeliveryFailedDeps) {
+export function createDeliveryFailedSteps(deps: DeliveryFailedDeps) {
   return {
-    async markEndpointFailing(input: DeliveryFailedInput): Promise<void> {
+    async markEndpointFailing(input: Pick<DeliveryFailedInput, 'endpointId'>): Promise<void> {
       await deps.endpoints.markFailing(input.endpointId);
-      deliveriesEnded.inc({ status: 'failed' });
-      deps.logger.warn({ ...input }, 'delivery failed: retry schedule exhausted');
     },
 
     async sendFailureAlert(input: DeliveryFailedInput): Promise<boolean> {
@@ -49,7 +39,7 @@ export function createDeliveryFailedActivities(deps: DeliveryFailedDeps) {
       try {
         await deps.mailer.send(deliveryFailedMail(tenant.alertEmail, endpoint, input.deliveryId, lastAttempt, deps.links));
       } catch (err) {
-        // Unsent: free the slot so this activity's retry (or the next failure) can alert.
+        // Unsent: free the slot so this step's retry (or the next failure) can alert.
         await deps.endpoints.releaseAlertSlot(endpoint.id);
         throw err;
       }
@@ -71,13 +61,15 @@ export function createDeliveryFailedActivities(deps: DeliveryFailedDeps) {
           event_type: input.eventType,
           endpoint_id: input.endpointId,
           endpoint_url: endpoint?.url ?? null,
+          reason: input.reason ?? 'retries exhausted',
           attempts: attempts.length,
           last_error: last ? { code: last.error?.code ?? null, message: last.error?.message ?? null, status: last.response?.status ?? null } : null,
         },
         metadata: { source: 'herald' },
-        // A retried activity (or a replayed workflow) must not raise the same event twice.
+        // A retried step (or a replayed workflow) must not raise the same event twice.
         idempotencyKey: `herald:webhook.failed:${input.deliveryId}:${input.workflowRunId}`,
       });
+      deps.logger.warn({ ...input }, 'delivery failed');
       return event.id;
     },
   };

@@ -1,16 +1,23 @@
 import type { Logger } from 'pino';
 import type { EndpointRepository } from '../db/endpoint-repository';
-import type { EventRepository, NewEvent, PublishedEvent } from '../db/event-repository';
+import type { EventRepository } from '../db/event-repository';
+import type { NewEvent, PublishedEvent } from '../domain/event';
 import { endpointReceives } from '../domain/routing';
-import { eventsPublished } from './metrics';
+import type { Metrics } from '../observability/metrics';
 import type { DeliveryStarter } from '../temporal/delivery-starter';
 
 /**
  * Publishing, shared by the API and by system events raised in activities: route each event to
- * the tenant's receiving endpoints (SPEC §6), store the events with their deliveries in one
+ * the tenant's receiving endpoints (README, "Routing, payloads and pacing"), store the events with their deliveries in one
  * transaction, then start the delivery workflows.
  */
-export function createEventPublisher(deps: { endpoints: EndpointRepository; events: EventRepository; starter: DeliveryStarter; logger: Logger }) {
+export function createEventPublisher(deps: {
+  endpoints: EndpointRepository;
+  events: EventRepository;
+  starter: DeliveryStarter;
+  logger: Logger;
+  metrics: Pick<Metrics, 'eventsPublished'>;
+}) {
   async function publishMany(inputs: NewEvent[]): Promise<PublishedEvent[]> {
     const receivingByTenant = new Map<string, Awaited<ReturnType<EndpointRepository['listReceiving']>>>();
     for (const tenantId of new Set(inputs.map((i) => i.tenantId))) receivingByTenant.set(tenantId, await deps.endpoints.listReceiving(tenantId));
@@ -20,7 +27,7 @@ export function createEventPublisher(deps: { endpoints: EndpointRepository; even
     // Committed: if starting fails now, the maintenance sweep starts them later, so the events
     // are accepted either way. A repeated Idempotency-Key starts them again, which is harmless
     // (deterministic workflow ids).
-    eventsPublished.inc(published.filter((p) => p.created).length);
+    deps.metrics.eventsPublished.inc(published.filter((p) => p.created).length);
     const deliveries = published.flatMap((p) => p.deliveries);
     await deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, events: published.map((p) => p.event.id) }, 'delivery start deferred to the outbox sweep'));
     return published;

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../config/config';
+import { generateMasterKey } from '../../domain/encryption';
+
+const env = (overrides: Record<string, string>) => ({
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/herald',
+  TEMPORAL_ADDRESS: '127.0.0.1:7233',
+  HERALD_ADMIN_KEY: 'admin-key-0123456789',
+  HERALD_ENCRYPTION_KEY: generateMasterKey(),
+  ...overrides,
+});
+
+describe('configuration', () => {
+  it('takes a 32-byte encryption key as base64 or hex', () => {
+    assert.equal(loadConfig(env({})).encryptionKey.length, 44);
+    assert.equal(loadConfig(env({ HERALD_ENCRYPTION_KEY: 'ab'.repeat(32) })).encryptionKey.length, 64);
+  });
+
+  it('refuses a wrong encryption key at once, with the other config errors, and never echoes it', () => {
+    for (const key of ['', 'short', 'ab'.repeat(31), Buffer.alloc(31).toString('base64'), `${'ab'.repeat(32)}x`]) {
+      assert.throws(
+        () => loadConfig(env({ HERALD_ENCRYPTION_KEY: key, HERALD_ADMIN_KEY: 'short' })),
+        (err: Error) => {
+          assert.ok(err instanceof ConfigError);
+          assert.match(err.message, /HERALD_ENCRYPTION_KEY: must be 32 bytes, given as base64 \(44 characters\) or hex \(64 characters\)/);
+          assert.match(err.message, /HERALD_ADMIN_KEY/);
+          if (key.length > 5) assert.ok(!err.message.includes(key));
+          return true;
+        },
+        JSON.stringify(key),
+      );
+    }
+  });
+});
