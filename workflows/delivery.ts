@@ -8,6 +8,7 @@ import {
   proxySinks,
   setHandler,
   startChild,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -35,8 +36,8 @@ export const LOCAL_ATTEMPTS_PATCH = 'herald-local-attempts-2026-11';
 
 /** No attempt could run for this long (PostgreSQL unreachable, say): the delivery shows as stalled. */
 const DEFAULT_STALL_AFTER_MS = 5 * 60_000;
-/** How long a stalled delivery waits before it tries again. */
-const STALL_RETRY = '1m';
+/** How long a stalled delivery waits before it tries again, at most. */
+const STALL_RETRY_MS = 60_000;
 /** A receiver's Retry-After may push the next attempt back, but never beyond this. */
 const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
 
@@ -46,15 +47,37 @@ const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
  * worker dies mid-attempt, the task times out and another worker runs the attempt again (same
  * delivery id; at-least-once). An attempt longer than the workflow task timeout keeps the task
  * alive by heartbeating it, which the SDK does. Infrastructure faults are retried with backoff
- * until `stallAfterMs` has passed; then the delivery reports itself stalled and tries again later.
+ * for about `stallAfterMs`; then the delivery reports itself stalled and tries again later.
  */
-const localActivities = (stallAfterMs: number) =>
-  proxyLocalActivities<Activities>({
+const ATTEMPT_RETRY = { initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 30_000 };
+
+/** How many tries of an attempt the retry backoff fits into `ms`: the stall threshold, as a count. */
+export function triesWithin(ms: number): number {
+  let tries = 1;
+  for (let elapsed = 0, wait = ATTEMPT_RETRY.initialIntervalMs; elapsed + wait <= ms; tries++) {
+    elapsed += wait;
+    wait = Math.min(wait * ATTEMPT_RETRY.backoffCoefficient, ATTEMPT_RETRY.maximumIntervalMs);
+  }
+  return tries;
+}
+
+function localActivities(stallAfterMs: number) {
+  const { attemptDelivery } = proxyLocalActivities<Activities>({
     // An attempt is at most its endpoint's 60 s timeout plus reading and writing the log.
     startToCloseTimeout: '90s',
-    scheduleToCloseTimeout: stallAfterMs,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: [PERMANENT_ATTEMPT_FAULT] },
+    // Waits longer than this between tries become durable timers, so the workflow task is not
+    // held open (and queries stay answered) while PostgreSQL is down.
+    localRetryThreshold: '2s',
+    retry: {
+      initialInterval: ATTEMPT_RETRY.initialIntervalMs,
+      backoffCoefficient: ATTEMPT_RETRY.backoffCoefficient,
+      maximumInterval: ATTEMPT_RETRY.maximumIntervalMs,
+      maximumAttempts: triesWithin(stallAfterMs),
+      nonRetryableErrorTypes: [PERMANENT_ATTEMPT_FAULT],
+    },
   });
+  return { attemptDelivery, stallAfterMs };
+}
 
 // Part of the outcome of a failed delivery; retried until it runs, however long that takes.
 const { markEndpointFailing } = proxyLocalActivities<Activities>({
@@ -196,12 +219,16 @@ async function attempt(request: Omit<AttemptRequest, 'slotReserved'>, state: Del
     try {
       outcome = await activities.attemptDelivery({ ...request, slotReserved });
     } catch (err) {
+      // Anything but a failure from Temporal (the attempt's error or its timeout) is a bug in this
+      // code: let the workflow task fail (and show in the Temporal UI) rather than call it a stall.
+      if (!(err instanceof TemporalFailure)) throw err;
       const permanent = permanentFault(err);
       if (permanent !== undefined) return { kind: 'ended', status: 'failed', reason: permanent };
-      state.reason = `stalled since ${new Date().toISOString()}: no attempt could run (infrastructure fault: ${faultMessage(err)}); trying again every ${STALL_RETRY}`;
+      const retryMs = Math.min(STALL_RETRY_MS, activities.stallAfterMs);
+      state.reason = `stalled since ${new Date().toISOString()}: no attempt could run (infrastructure fault: ${faultMessage(err)}); trying again every ${retryMs / 1000} s`;
       metrics.deliveryStalled();
       log.warn('delivery stalled', { deliveryId: request.deliveryId, attempt: request.attemptNumber, reason: state.reason });
-      if (await condition(() => requests.cancel, STALL_RETRY)) return cancelled;
+      if (await condition(() => requests.cancel, retryMs)) return cancelled;
       continue;
     }
     delete state.reason;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres';
 import { startChildWorker } from '../helpers/child-worker';
+import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
 import { respond, startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
@@ -78,7 +79,7 @@ describe('a PostgreSQL outage', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'herald-pg-'));
     postgres = await startEmbeddedPostgres({ dataDir: dir });
     port = Number(new URL(postgres.databaseUrl).port);
-    stack = await startStack({}, { databaseUrl: postgres.databaseUrl });
+    stack = await startStack({ HERALD_STALL_AFTER: '2s' }, { databaseUrl: postgres.databaseUrl });
     receiver = await startReceiver(respond(500), respond(200));
   });
   after(async () => {
@@ -88,20 +89,29 @@ describe('a PostgreSQL outage', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('holds a due attempt until PostgreSQL is back, then delivers it; readiness reports the outage', async () => {
+  it('holds a due attempt until PostgreSQL is back, reporting it stalled meanwhile, then delivers it', async () => {
     const { tenantId } = await createTenantWithEndpoint(stack, receiver.url, { retry: { delays: ['2s'] } });
     const { deliveries } = await publish(stack, tenantId);
     await waitForStatus(stack, deliveries[0]!.id, 'retrying');
 
     await postgres.stop();
-    await new Promise((r) => setTimeout(r, 4000));
+    // The attempt falls due after 2 s and cannot run; after HERALD_STALL_AFTER more it shows as stalled.
+    const stalled = await eventually(async () => {
+      const state = await stack.deps.reader.state(deliveries[0]!.id);
+      return state?.reason?.startsWith('stalled since') ? state : undefined;
+    }, 20_000);
+    assert.equal(stalled.status, 'delivering');
+    assert.ok(Number((await stack.deps.metrics.registry.getSingleMetricAsString('herald_deliveries_stalled_total')).split(' ').at(-1)) >= 1);
     assert.equal(receiver.requests.length, 1, 'no attempt without PostgreSQL');
-    const notReady = await fetch(`${stack.baseUrl}/readyz`);
-    assert.equal(notReady.status, 503);
+    assert.equal((await fetch(`${stack.baseUrl}/readyz`)).status, 503);
+    const unavailable = await stack.api('GET', `/v1/deliveries/${deliveries[0]!.id}`);
+    assert.equal(unavailable.status, 503, 'an outage is not a server error');
+    assert.equal(unavailable.headers.get('retry-after'), '5');
 
     postgres = await startEmbeddedPostgres({ dataDir: dir, port });
     const detail = await waitForStatus(stack, deliveries[0]!.id, 'succeeded', 60_000);
     assert.equal(detail.attempts.length, 2);
+    assert.equal(detail.reason, undefined);
     assert.equal((await fetch(`${stack.baseUrl}/readyz`)).status, 200);
   });
 });
