@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import type { AttemptInputsReader } from '../db/attempt-inputs';
 import type { DeliveryRepository } from '../db/delivery-repository';
 import type { EndpointRepository } from '../db/endpoint-repository';
-import type { EventRepository } from '../db/event-repository';
 import type { RateLimitRepository } from '../db/rate-limit-repository';
 import type { AttemptRecord } from '../domain/delivery';
 import type { Endpoint } from '../domain/endpoint';
@@ -15,7 +15,7 @@ import type { AttemptOutcome, AttemptRequest } from '../workflows/delivery-types
 
 export interface AttemptDeps {
   endpoints: EndpointRepository;
-  events: EventRepository;
+  loadAttemptInputs: AttemptInputsReader;
   deliveries: DeliveryRepository;
   rateLimits: RateLimitRepository;
   sender: HttpSender;
@@ -50,11 +50,7 @@ export function createAttemptDelivery(deps: AttemptDeps) {
 
   return async function attemptDelivery(req: AttemptRequest): Promise<AttemptOutcome> {
     // Endpoint changes (URL, secret, headers, a disable) apply from the next attempt on.
-    const [endpoint, event, stored] = await Promise.all([
-      deps.endpoints.get(req.endpointId),
-      deps.events.get(req.eventId),
-      deps.endpoints.secrets(req.endpointId),
-    ]);
+    const { endpoint, event, secrets: stored } = await deps.loadAttemptInputs(req.endpointId, req.eventId);
     if (!endpoint) return { result: 'cancelled', reason: 'endpoint deleted' };
     if (endpoint.status === 'disabled') return { result: 'cancelled', reason: `endpoint disabled (${endpoint.disabledReason ?? 'manual'})` };
     if (!event) return { result: 'cancelled', reason: 'event no longer retained' };

@@ -24,13 +24,23 @@ export interface BenchOptions {
    * or `--dynamic-config-value=system.enableActivityEagerExecution=true`.
    */
   devServerArgs: string[];
+  /**
+   * `separate`: the API and the worker as two processes (production); `single`: one process as
+   * under `npm start`, where deliveries start eagerly on the worker beside the API.
+   */
+  topology: 'separate' | 'single';
+  /** `dev`: the dev server on a SQLite file, as `npm start`; `cluster`: Temporal's own server on PostgreSQL, as `npm run cluster`. */
+  temporal: 'dev' | 'cluster';
+  /** Worker processes under the separate topology. */
+  workers: number;
 }
 
-export const PHASES = ['herald', 'half', 'baseline', 'backlog'] as const;
+export const PHASES = ['herald', 'half', 'baseline', 'floor', 'backlog'] as const;
 export type Phase = (typeof PHASES)[number];
 
 const USAGE = `npm run bench -- [--events N] [--endpoints M] [--backlog K] [--out FILE]
-  [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,backlog] [--temporal-db file|memory] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
+  [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,floor,backlog]
+  [--topology separate|single] [--temporal dev|cluster] [--workers N] [--temporal-db file|memory] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -55,6 +65,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'temporal-db': { type: 'string' },
       'sqlite-pragma': { type: 'string', multiple: true },
       'dev-server-arg': { type: 'string', multiple: true },
+      topology: { type: 'string' },
+      temporal: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -66,6 +79,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}\n${USAGE}`);
   // Half load paces at half of the full-load peak, so it needs that phase.
   if (phases.has('half')) phases.add('herald');
+  const topology = values.topology ?? 'separate';
+  if (topology !== 'separate' && topology !== 'single') throw new Error(`--topology must be separate or single\n${USAGE}`);
+  const temporal = values.temporal ?? 'dev';
+  if (temporal !== 'dev' && temporal !== 'cluster') throw new Error(`--temporal must be dev or cluster\n${USAGE}`);
   const temporalDb = values['temporal-db'] ?? 'file';
   if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`--temporal-db must be file or memory\n${USAGE}`);
   return {
@@ -80,5 +97,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     phases,
     temporalDb,
     devServerArgs: [...(values['sqlite-pragma'] ?? []).map((p) => `--sqlite-pragma=${p}`), ...(values['dev-server-arg'] ?? [])],
+    topology,
+    temporal,
+    workers: positiveInt('workers', values.workers, 1),
   };
 }

@@ -126,7 +126,8 @@ export async function runBacklog(opts: {
     first_attempts: attempted,
     publish_seconds: Math.round(load.endedAt - load.startedAt) / 1000,
     wait_seconds: Math.round((upAt - firstDone) / 100) / 10,
-    worker_rss_mb: waiting.worker?.peak_rss_mb ?? 0,
+    // Under the single topology the worker is the `herald` process.
+    worker_rss_mb: (waiting.worker ?? waiting.herald)?.peak_rss_mb ?? 0,
     temporal_rss_mb: waiting.temporal?.peak_rss_mb,
     drained: drained(),
     drain_seconds: Math.round(last - upAt) / 1000,

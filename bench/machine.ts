@@ -8,17 +8,22 @@ export interface MachineInfo {
   node: string;
   os: string;
   load_average_at_start: number[];
-  temporal_cli: string;
+  /** The Temporal server measured: the CLI's dev server, or the server on PostgreSQL. */
+  temporal: string;
   postgres: string;
 }
 
-export function machineInfo(temporalCli: string, postgres: string): MachineInfo {
-  let cliVersion = 'unknown';
+/** What `temporal --version` says of a CLI binary. */
+export function cliVersion(temporalCli: string): string {
   try {
-    cliVersion = execFileSync(temporalCli, ['--version'], { timeout: 10_000 }).toString().trim();
+    return execFileSync(temporalCli, ['--version'], { timeout: 10_000 }).toString().trim();
   } catch {
     // An unknown version does not invalidate the figures.
+    return 'unknown';
   }
+}
+
+export function machineInfo(temporal: string, postgres: string): MachineInfo {
   return {
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model ?? 'unknown',
@@ -26,7 +31,7 @@ export function machineInfo(temporalCli: string, postgres: string): MachineInfo 
     node: process.version,
     os: `${os.type()} ${os.release()}`,
     load_average_at_start: os.loadavg().map((n) => Math.round(n * 100) / 100),
-    temporal_cli: cliVersion,
+    temporal,
     postgres,
   };
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseBenchArgs, type BenchOptions } from './args';
 import { runBacklog } from './backlog';
 import { runBaselineLoad } from './baseline-load';
+import { runFloorLoad } from './floor-load';
 import { profileArgs, spawnNode } from './children';
 import { createHeraldApi, type HeraldApi } from './herald-api';
 import { runHeraldLoad } from './herald-load';
@@ -47,7 +48,16 @@ async function main(): Promise<void> {
     stops.push(async () => sampler.stop());
     const receiver = await startReceiver(say);
     stops.push(receiver.stop);
-    const stack = await startStack({ profileDir: opts.profileDir, temporalDb: opts.temporalDb, devServerArgs: opts.devServerArgs, stops, log: say });
+    const stack = await startStack({
+      profileDir: opts.profileDir,
+      temporalDb: opts.temporalDb,
+      devServerArgs: opts.devServerArgs,
+      topology: opts.topology,
+      temporal: opts.temporal,
+      workers: opts.workers,
+      stops,
+      log: say,
+    });
     watchProcesses(sampler, stack, receiver);
     const api = createHeraldApi(stack.apiUrl, stack.adminKey, opts.concurrency + 8);
     stops.push(() => api.close());
@@ -63,8 +73,12 @@ async function main(): Promise<void> {
 }
 
 function watchProcesses(sampler: Sampler, stack: Stack, receiver: Receiver): void {
-  sampler.add('api', () => readProcess(stack.api.pid));
-  sampler.add('worker', () => readProcess(stack.worker.pid));
+  if (stack.api === stack.worker) {
+    sampler.add('herald', () => readProcess(stack.api.pid));
+  } else {
+    sampler.add('api', () => readProcess(stack.api.pid));
+    for (const worker of stack.workers) sampler.add(worker.name, () => readProcess(worker.pid));
+  }
   if (stack.temporal.pid !== undefined) sampler.add('temporal', () => readProcess(stack.temporal.pid!));
   if (stack.database.postmasterPid !== undefined) sampler.add('postgres', () => readPostgres(stack.database.postmasterPid!));
   sampler.add('receiver', () => readProcess(receiver.child.pid));
@@ -94,14 +108,19 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
       half_seconds: opts.halfSeconds,
       temporal_db: opts.temporalDb,
       dev_server_args: opts.devServerArgs,
+      topology: opts.topology,
+      temporal: opts.temporal,
+      workers: opts.workers,
     },
-    machine: machineInfo(stack.temporal.cliPath, stack.database.version),
+    machine: machineInfo(stack.temporal.version, stack.database.version),
     database: stack.database.kind,
     herald: null,
     half_load: null,
     baseline: null,
     ratio: null,
     ratio_cpu: null,
+    floor: null,
+    ratio_floor: null,
     backlog: null,
     history: { herald: null, baseline: null },
     half_load_baseline: null,
@@ -184,6 +203,21 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
     const heraldCpu = total(results.cpu_ms_per_delivery.herald);
     if (heraldCpu > 0) results.ratio_cpu = Math.round((total(results.cpu_ms_per_delivery.baseline) / heraldCpu) * 1000) / 1000;
     say(`baseline: ${results.baseline.workflows_per_s} workflows/s; ratio ${results.ratio ?? '-'} (by CPU per delivery ${results.ratio_cpu ?? '-'})`);
+  }
+
+  if (opts.phases.has('floor')) {
+    const count = opts.events * opts.endpoints;
+    say(`design floor: ${count} workflows with one local activity, started eagerly in the worker's process, ${opts.concurrency} starters ...`);
+    const floor = await runFloorLoad({
+      temporalAddress: stack.temporal.address, receiver, sampler, count, concurrency: opts.concurrency, deadline: phaseDeadline(deadline, perDelivery(opts.events)), log: say,
+    });
+    results.floor = floor.result;
+    results.processes.floor = floor.usage;
+    results.cpu_ms_per_delivery.floor = cpuPerItem(floor.usage, floor.result.completed);
+    if (results.herald && floor.result.workflows_per_s > 0) {
+      results.ratio_floor = Math.round((results.herald.deliveries_per_s / floor.result.workflows_per_s) * 1000) / 1000;
+    }
+    say(`design floor: ${floor.result.workflows_per_s} workflows/s; ratio_floor ${results.ratio_floor ?? '-'}`);
   }
 
   if (opts.phases.has('backlog') && opts.backlog > 0) {

@@ -16,7 +16,8 @@ export function formatReport(r: BenchResults): string {
   const lines = [
     '',
     `Herald benchmark: ${r.config.events} events x ${r.config.endpoints} endpoints, backlog ${r.config.backlog}`,
-    `${m.cpus} x ${m.model}, ${m.memory_gb} GB, Node ${m.node}, ${m.temporal_cli}, PostgreSQL ${r.database} (${m.postgres.split(' ').slice(0, 2).join(' ')})`,
+    `${m.cpus} x ${m.model}, ${m.memory_gb} GB, Node ${m.node}, Temporal ${m.temporal}, PostgreSQL ${r.database} (${m.postgres.split(' ').slice(0, 2).join(' ')})`,
+    `topology ${r.config.topology}${r.config.topology === 'separate' ? ` (${r.config.workers} worker process${r.config.workers > 1 ? 'es' : ''})` : ''}, Temporal ${r.config.temporal}`,
   ];
   if (r.config.temporal_db !== 'file' || r.config.dev_server_args.length > 0) {
     lines.push(`Temporal dev server changed for diagnosis: db ${r.config.temporal_db} ${r.config.dev_server_args.join(' ')}`);
@@ -38,6 +39,8 @@ export function formatReport(r: BenchResults): string {
       ['baseline workflows /s (bare workflow + activity POST)', num(b?.workflows_per_s)],
       ['ratio herald / baseline', num(r.ratio ?? undefined)],
       ['ratio by CPU per delivery (baseline / herald)', num(r.ratio_cpu ?? undefined)],
+      ['design floor workflows /s (local activity POST, eager start)', num(r.floor?.workflows_per_s)],
+      ['ratio_floor herald / floor', num(r.ratio_floor ?? undefined)],
       ['history events per delivery (herald / baseline)', `${num(r.history.herald?.events_per_workflow)} / ${num(r.history.baseline?.events_per_workflow)}`],
       ['backlog deliveries waiting on timers', num(bl?.deliveries)],
       ['backlog worker RSS while waiting MB', num(bl?.worker_rss_mb)],
@@ -60,11 +63,23 @@ export function formatReport(r: BenchResults): string {
     );
   }
   const perDelivery = r.cpu_ms_per_delivery;
-  if (perDelivery.herald || perDelivery.baseline) {
-    const names = [...new Set([...Object.keys(perDelivery.herald ?? {}), ...Object.keys(perDelivery.baseline ?? {})])];
-    lines.push('', 'CPU ms per delivery (herald full load) and per workflow (baseline)', table([['process', 'herald', 'baseline'], ...names.map((n) => [n, num(perDelivery.herald?.[n]), num(perDelivery.baseline?.[n])])]));
+  if (perDelivery.herald || perDelivery.baseline || perDelivery.floor) {
+    const names = [...new Set([...Object.keys(perDelivery.herald ?? {}), ...Object.keys(perDelivery.baseline ?? {}), ...Object.keys(perDelivery.floor ?? {})])];
+    // What a delivery costs the service itself: not the load generator, the receiver or the machine.
+    const service = (name: string) => ['api', 'herald', 'baseline-worker', 'floor', 'temporal', 'postgres'].includes(name) || name.startsWith('worker');
+    const total = (m: Record<string, number> | undefined) =>
+      m ? String(Math.round(Object.entries(m).filter(([n]) => service(n)).reduce((a, [, v]) => a + v, 0) * 10) / 10) : '-';
+    lines.push(
+      '',
+      'CPU ms per delivery (herald full load) and per workflow (baseline, floor)',
+      table([
+        ['process', 'herald', 'baseline', 'floor'],
+        ...names.map((n) => [n, num(perDelivery.herald?.[n]), num(perDelivery.baseline?.[n]), num(perDelivery.floor?.[n])]),
+        ['service (herald, temporal, postgres)', total(perDelivery.herald), total(perDelivery.baseline), total(perDelivery.floor)],
+      ]),
+    );
   }
-  const problems = [h, half, b, bl].filter((x) => x?.timed_out).length;
+  const problems = [h, half, b, r.floor, bl].filter((x) => x?.timed_out).length;
   if (problems > 0) lines.push('', `WARNING: ${problems} phase(s) did not complete before their deadline; see "timed_out" in the JSON.`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 import type { BacklogResult } from './backlog';
 import type { BaselineResult } from './baseline-load';
+import type { FloorResult } from './floor-load';
 import type { HeraldLoadResult } from './herald-load';
 import type { HistoryCounts, LatencyBreakdown } from './history';
 import type { MachineInfo } from './machine';
@@ -17,6 +18,9 @@ export interface BenchResults {
     /** Diagnostics only: anything but `file` and no extra flags is not the server `npm start` runs. */
     temporal_db: 'file' | 'memory';
     dev_server_args: string[];
+    topology: 'separate' | 'single';
+    temporal: 'dev' | 'cluster';
+    workers: number;
   };
   machine: MachineInfo;
   database: 'local' | 'embedded';
@@ -26,6 +30,10 @@ export interface BenchResults {
   ratio: number | null;
   /** Baseline CPU ms per workflow / Herald CPU ms per delivery, all processes: robust to other load. */
   ratio_cpu: number | null;
+  /** The design floor: a workflow whose one local activity POSTs, started eagerly in the worker's process. */
+  floor: FloorResult | null;
+  /** Herald deliveries/s ÷ floor workflows/s. */
+  ratio_floor: number | null;
   backlog: Omit<BacklogResult, 'processes_waiting' | 'processes_draining'> | null;
   history: { herald: HistoryCounts | null; baseline: HistoryCounts | null };
   /** Bare workflows paced like Herald's half load: the latency floor of the server itself. */
@@ -35,6 +43,6 @@ export interface BenchResults {
   /** Per phase, per process: CPU and memory. */
   processes: Record<string, Record<string, ProcessUsage>>;
   /** CPU ms per delivery (herald full load) and per workflow (baseline), by process. */
-  cpu_ms_per_delivery: { herald?: Record<string, number>; baseline?: Record<string, number> };
+  cpu_ms_per_delivery: { herald?: Record<string, number>; baseline?: Record<string, number>; floor?: Record<string, number> };
   errors: string[];
 }

@@ -10,23 +10,32 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { freePort } from '../dev/free-port';
 import { findTemporalCli } from '../dev/temporal-cli';
+import { startTemporalServer } from '../dev/temporal-server';
+import { findTemporalServerBinaries, TEMPORAL_SERVER_VERSION } from '../dev/temporal-server-build';
+import { dropTemporalDatabases } from '../dev/temporal-server-schema';
 import { startTemporalDevServer } from '../dev/temporal-dev-server';
 import { generateMasterKey } from '../domain/encryption';
 import { profileArgs, spawnNode, type Child } from './children';
 import { createBenchDatabase, type BenchDatabase } from './database';
+import { cliVersion } from './machine';
 import { childrenOf, commandLine } from './proc-stats';
 
 export const HERALD_TASK_QUEUE = 'herald-bench';
+/** The PostgreSQL server the `cluster` Temporal keeps its databases on. */
+const CLUSTER_POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const READY_TIMEOUT_MS = 90_000;
 
 export interface Stack {
   tmpDir: string;
-  temporal: { address: string; pid: number | undefined; cliPath: string };
+  temporal: { address: string; pid: number | undefined; version: string };
   client: Client;
   database: BenchDatabase;
+  /** Under the `single` topology the API and the worker are one process: both are this child. */
   api: Child;
   apiUrl: string;
   worker: Child;
+  /** Every worker process (the separate topology may run several). */
+  workers: Child[];
   adminKey: string;
 }
 
@@ -35,6 +44,9 @@ export async function startStack(opts: {
   profileDir: string | undefined;
   temporalDb: 'file' | 'memory';
   devServerArgs: string[];
+  topology: 'separate' | 'single';
+  temporal: 'dev' | 'cluster';
+  workers: number;
   stops: (() => Promise<void>)[];
   log: (m: string) => void;
 }): Promise<Stack> {
@@ -42,21 +54,8 @@ export async function startStack(opts: {
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'herald-bench-'));
   stops.push(() => rm(tmpDir, { recursive: true, force: true }));
 
-  const inFile = opts.temporalDb === 'file';
-  log(`starting the Temporal dev server (${inFile ? 'SQLite file in a temp folder, as npm start does' : 'in memory: diagnostic only'}) ...`);
-  const cliPath = await findTemporalCli({ build: true, log });
-  const serverPath = opts.devServerArgs.length > 0 ? await withArgs(cliPath, opts.devServerArgs, tmpDir) : cliPath;
-  // Its log lines are echoed while it starts; at shutdown it complains about every closed connection.
-  let serverLog: ((m: string) => void) | undefined = log;
-  const devServer = await startTemporalDevServer({
-    cliPath: serverPath,
-    ...(inFile && { dbFile: path.join(tmpDir, 'temporal.db') }),
-    log: (m) => serverLog?.(`[temporal] ${m}`),
-  });
-  serverLog = undefined;
-  stops.push(devServer.stop);
-  const temporalPid = childrenOf(process.pid).find((pid) => commandLine(pid).includes(`--port ${devServer.address.split(':')[1]} `));
-  const connection = await Connection.connect({ address: devServer.address });
+  const temporalServer = opts.temporal === 'cluster' ? await startClusterTemporal(stops, log) : await startDevServer(opts, tmpDir, stops, log);
+  const connection = await Connection.connect({ address: temporalServer.address });
   stops.push(() => connection.close());
   const client = new Client({ connection });
 
@@ -71,24 +70,81 @@ export async function startStack(opts: {
   const port = await freePort();
   const env = {
     DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: devServer.address,
+    TEMPORAL_ADDRESS: temporalServer.address,
     TEMPORAL_TASK_QUEUE: HERALD_TASK_QUEUE,
-    TEMPORAL_UI_URL: devServer.uiUrl,
+    TEMPORAL_UI_URL: temporalServer.uiUrl,
     HERALD_ADMIN_KEY: adminKey,
     HERALD_ENCRYPTION_KEY: generateMasterKey(),
     HERALD_ALLOW_PRIVATE_TARGETS: 'true',
     HERALD_LOG_LEVEL: 'warn',
     PORT: String(port),
+    // `npm start` keeps its generated keys here; the keys are given, but keep it out of the repo.
+    HERALD_DATA_DIR: tmpDir,
   };
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const temporal = { address: temporalServer.address, pid: temporalServer.pid, version: temporalServer.version };
+  if (opts.topology === 'single') {
+    // `npm start` itself, with the server and database given: the API and the worker in one process.
+    log('starting Herald (API and worker in one process, as npm start runs them) ...');
+    const herald = spawnNode({ name: 'herald', script: 'dev/start.ts', env, nodeArgs: profileArgs(opts.profileDir, 'herald'), log });
+    stops.push(() => herald.stop(40_000));
+    await waitReady(`${apiUrl}/readyz`, herald);
+    return { tmpDir, temporal, client, database, api: herald, apiUrl, worker: herald, workers: [herald], adminKey };
+  }
   log('starting the Herald API and worker as child processes ...');
   const api = spawnNode({ name: 'api', script: 'api/server.ts', env, nodeArgs: profileArgs(opts.profileDir, 'api'), log });
   stops.push(() => api.stop());
-  // The worker waits up to its 30 s shutdown grace for in-flight attempts.
-  const worker = spawnNode({ name: 'worker', script: 'worker/main.ts', env, nodeArgs: profileArgs(opts.profileDir, 'worker'), log });
-  stops.push(() => worker.stop(40_000));
-  const apiUrl = `http://127.0.0.1:${port}`;
+  const workers = Array.from({ length: opts.workers }, (_, i) => {
+    const name = i === 0 ? 'worker' : `worker ${i + 1}`;
+    const worker = spawnNode({ name, script: 'worker/main.ts', env, nodeArgs: profileArgs(opts.profileDir, name.replace(' ', '-')), log });
+    // The worker waits up to its 30 s shutdown grace for in-flight attempts.
+    stops.push(() => worker.stop(40_000));
+    return worker;
+  });
   await waitReady(`${apiUrl}/readyz`, api);
-  return { tmpDir, temporal: { address: devServer.address, pid: temporalPid, cliPath }, client, database, api, apiUrl, worker, adminKey };
+  return { tmpDir, temporal, client, database, api, apiUrl, worker: workers[0]!, workers, adminKey };
+}
+
+interface BenchTemporal {
+  address: string;
+  uiUrl: string;
+  pid: number | undefined;
+  version: string;
+}
+
+/** The dev server as `npm start` runs it (a SQLite file), unless told otherwise for diagnosis. */
+async function startDevServer(
+  opts: { temporalDb: 'file' | 'memory'; devServerArgs: string[] },
+  tmpDir: string,
+  stops: (() => Promise<void>)[],
+  log: (m: string) => void,
+): Promise<BenchTemporal> {
+  const inFile = opts.temporalDb === 'file';
+  log(`starting the Temporal dev server (${inFile ? 'SQLite file in a temp folder, as npm start does' : 'in memory: diagnostic only'}) ...`);
+  const cliPath = await findTemporalCli({ build: true, log });
+  const serverPath = opts.devServerArgs.length > 0 ? await withArgs(cliPath, opts.devServerArgs, tmpDir) : cliPath;
+  // Its log lines are echoed while it starts; at shutdown it complains about every closed connection.
+  let serverLog: ((m: string) => void) | undefined = log;
+  const devServer = await startTemporalDevServer({
+    cliPath: serverPath,
+    ...(inFile && { dbFile: path.join(tmpDir, 'temporal.db') }),
+    log: (m) => serverLog?.(`[temporal] ${m}`),
+  });
+  serverLog = undefined;
+  stops.push(devServer.stop);
+  const pid = childrenOf(process.pid).find((p) => commandLine(p).includes(`--port ${devServer.address.split(':')[1]} `));
+  return { address: devServer.address, uiUrl: devServer.uiUrl, pid, version: cliVersion(cliPath) };
+}
+
+/** Temporal's own server on the machine's PostgreSQL, as `npm run cluster` runs it, on databases of its own. */
+async function startClusterTemporal(stops: (() => Promise<void>)[], log: (m: string) => void): Promise<BenchTemporal> {
+  log(`starting the Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ...`);
+  const suffix = randomBytes(4).toString('hex');
+  const databases = { postgresUrl: CLUSTER_POSTGRES_URL, database: `herald_bench_${suffix}_temporal`, visibilityDatabase: `herald_bench_${suffix}_visibility` };
+  stops.push(() => dropTemporalDatabases(databases));
+  const server = await startTemporalServer({ binaries: await findTemporalServerBinaries({ log }), ...databases, ui: false, log });
+  stops.push(() => server.stop());
+  return { address: server.address, uiUrl: 'http://127.0.0.1:8233', pid: server.serverPid, version: `server ${TEMPORAL_SERVER_VERSION} on PostgreSQL` };
 }
 
 /**

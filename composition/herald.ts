@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createEventPublisher } from '../app/publish-event';
 import type { Config } from '../config/config';
 import { createApiKeyRepository } from '../db/api-key-repository';
+import { createAttemptInputsReader } from '../db/attempt-inputs';
 import { createDeliveryRepository } from '../db/delivery-repository';
 import { createEndpointRepository } from '../db/endpoint-repository';
 import { createEventRepository } from '../db/event-repository';
@@ -51,7 +52,11 @@ export async function createHerald(config: Config, logger: Logger, opts: HeraldO
   const endpoints = createEndpointRepository(pool, secretBox);
   const events = createEventRepository(pool);
   const deliveries = createDeliveryRepository(pool);
-  const starter = createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries, { eagerStart: opts.withWorker, stallAfterMs: config.lifecycle.stallAfterMs });
+  const starter = createDeliveryStarter(temporal, config.temporal.taskQueue, deliveries, {
+    eagerStart: opts.withWorker,
+    stallAfterMs: config.lifecycle.stallAfterMs,
+    onError: (err) => logger.warn({ err }, 'workflow starts not confirmed in the outbox; its sweep starts them again, harmlessly'),
+  });
   const sender = createHttpSender({ ...config.urlPolicy, userAgent: USER_AGENT });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.alertFrom, logger });
 
@@ -70,6 +75,7 @@ export async function createHerald(config: Config, logger: Logger, opts: HeraldO
     events,
     deliveries,
     rateLimits: createRateLimitRepository(pool),
+    loadAttemptInputs: createAttemptInputsReader(pool, secretBox),
     sender,
     mailer,
     starter,
@@ -81,6 +87,7 @@ export async function createHerald(config: Config, logger: Logger, opts: HeraldO
     eventRetentionMs: config.lifecycle.eventRetentionMs,
     /** Closes what createHerald opened; a worker on `connection` must be shut down first. */
     async close(): Promise<void> {
+      await starter.drain();
       mailer.close();
       await sender.close();
       await connection.close();

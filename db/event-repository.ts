@@ -29,6 +29,17 @@ const toEvent = (r: EventRow): StoredEvent => ({
   createdAt: r.created_at,
 });
 
+const eventParams = (id: string, e: NewEvent) => [id, e.tenantId, e.type, e.occurredAt, JSON.stringify(e.data), e.metadata && JSON.stringify(e.metadata), e.idempotencyKey];
+
+const deliveryRef = (eventId: string, event: Pick<NewEvent, 'tenantId' | 'type'>, r: Recipient): DeliveryRef => ({
+  id: deliveryIdFor(eventId, r.id),
+  eventId,
+  endpointId: r.id,
+  tenantId: event.tenantId,
+  eventType: event.type,
+  ordered: r.ordering === 'fifo',
+});
+
 export function createEventRepository(pool: Pool) {
   return {
     /**
@@ -36,6 +47,9 @@ export function createEventRepository(pool: Pool) {
      * An Idempotency-Key this tenant already used yields the first event and its deliveries.
      */
     async publish(items: { event: NewEvent; recipients: Recipient[] }[]): Promise<PublishedEvent[]> {
+      const [only] = items;
+      // The common case, one event and no FIFO line to queue in, is one statement: one round trip.
+      if (items.length === 1 && !only!.recipients.some((r) => r.ordering === 'fifo')) return [await insertAlone(only!.event, only!.recipients)];
       return inTransaction(pool, async (client) => {
         const published: PublishedEvent[] = [];
         for (const item of items) published.push(await insertOne(client, item.event, item.recipients));
@@ -80,26 +94,41 @@ export function createEventRepository(pool: Pool) {
     deliveriesOf: (eventId: string) => deliveriesOf(eventId),
   };
 
+  /** One event and its (unordered) deliveries in a single statement, atomic by itself. */
+  async function insertAlone(event: NewEvent, recipients: Recipient[]): Promise<PublishedEvent> {
+    const id = newId('evt');
+    const deliveries = recipients.map((r) => deliveryRef(id, event, r));
+    const inserted = await pool.query<EventRow>(
+      `WITH ev AS (
+         INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING *
+       ), d AS (
+         INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
+         SELECT d.id, ev.id, d.endpoint_id, ev.tenant_id, ev.type, false FROM ev, unnest($8::text[], $9::text[]) AS d(id, endpoint_id)
+       )
+       SELECT * FROM ev`,
+      [...eventParams(id, event), deliveries.map((d) => d.id), deliveries.map((d) => d.endpointId)],
+    );
+    if (inserted.rows[0]) return { event: toEvent(inserted.rows[0]), deliveries, created: true };
+    return firstPublished(pool, event);
+  }
+
+  /** An Idempotency-Key this tenant used before: the event it stored then, and its deliveries. */
+  async function firstPublished(db: Pool | PoolClient, event: NewEvent): Promise<PublishedEvent> {
+    const existing = await db.query<EventRow>('SELECT * FROM events WHERE tenant_id = $1 AND idempotency_key = $2', [event.tenantId, event.idempotencyKey]);
+    const first = toEvent(existing.rows[0]!);
+    return { event: first, deliveries: await deliveriesOf(first.id, db), created: false };
+  }
+
   async function insertOne(client: PoolClient, event: NewEvent, recipients: Recipient[]): Promise<PublishedEvent> {
     const inserted = await client.query<EventRow>(
       `INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING *`,
-      [newId('evt'), event.tenantId, event.type, event.occurredAt, JSON.stringify(event.data), event.metadata && JSON.stringify(event.metadata), event.idempotencyKey],
+      eventParams(newId('evt'), event),
     );
-    if (!inserted.rows[0]) {
-      const existing = await client.query<EventRow>('SELECT * FROM events WHERE tenant_id = $1 AND idempotency_key = $2', [event.tenantId, event.idempotencyKey]);
-      const first = toEvent(existing.rows[0]!);
-      return { event: first, deliveries: await deliveriesOf(first.id, client), created: false };
-    }
+    if (!inserted.rows[0]) return firstPublished(client, event);
     const stored = toEvent(inserted.rows[0]);
-    const deliveries = recipients.map((r) => ({
-      id: deliveryIdFor(stored.id, r.id),
-      eventId: stored.id,
-      endpointId: r.id,
-      tenantId: stored.tenantId,
-      eventType: stored.type,
-      ordered: r.ordering === 'fifo',
-    }));
+    const deliveries = recipients.map((r) => deliveryRef(stored.id, stored, r));
     // Publishes to one FIFO endpoint take turns, so its line (seq) follows commit order.
     for (const fifo of deliveries.filter((d) => d.ordered).sort((a, b) => a.endpointId.localeCompare(b.endpointId))) {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [fifo.endpointId]);

@@ -1,16 +1,14 @@
-// Locates the Temporal CLI (it contains the dev server and its Web UI) in the order of (README, "Quick start"),
-// building it with Go as a last resort before the SDK's own download. The binary is never kept in
-// the repository: builds go to a per-user cache folder.
-import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+// Locates the Temporal CLI (it contains the dev server and its Web UI) in the order README
+// "Quick start" gives, building it with Go as a last resort before the SDK's own download. The
+// binary is never kept in the repository: builds go to a per-user cache folder.
+import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { EXE, findGo, goInstall, isExecutable } from './go-install';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 const GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
-const EXE = process.platform === 'win32' ? '.exe' : '';
 const INSTALL_COMMAND = `CGO_ENABLED=0 go install ${GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`;
 
 export async function findTemporalCli(opts: { build?: boolean; log?: (msg: string) => void } = {}): Promise<string> {
@@ -32,10 +30,11 @@ export async function findTemporalCli(opts: { build?: boolean; log?: (msg: strin
 
   const problems: string[] = [];
   if (opts.build !== false) {
-    const go = (await findOnPath(`go${EXE}`)) ?? ((await isExecutable('/usr/local/go/bin/go')) ? '/usr/local/go/bin/go' : undefined);
+    const go = await findGo();
     if (go) {
       try {
-        await goInstall(go, cacheDir, log);
+        log(`building Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${cacheDir} (several minutes the first time)`);
+        await goInstall(go, [`${GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`], cacheDir, log);
         if (await isExecutable(cached)) return cached;
         problems.push(`go install finished but ${cached} is missing`);
       } catch (err) {
@@ -64,31 +63,6 @@ export async function findTemporalCli(opts: { build?: boolean; log?: (msg: strin
 function cliCacheDir(): string {
   const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cacheHome, 'herald', 'temporal-cli', TEMPORAL_CLI_VERSION);
-}
-
-function goInstall(go: string, gobin: string, log: (msg: string) => void): Promise<void> {
-  log(`building Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} into ${gobin} (several minutes the first time)`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(go, ['install', `${GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`], {
-      // CGO off: a static binary that needs no C toolchain on the machine.
-      env: { ...process.env, CGO_ENABLED: '0', GOBIN: gobin },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Go reports its progress ("go: downloading ...") and its errors on stderr.
-    let tail = '';
-    const forward = (chunk: Buffer) => {
-      const text = chunk.toString();
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.trim()) log(line.trimEnd());
-    };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${go} install exited with ${signal ?? `code ${code}`}:\n${tail}`));
-    });
-  });
 }
 
 /**
@@ -120,11 +94,3 @@ async function findOnPath(name: string): Promise<string | undefined> {
   return undefined;
 }
 
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return (await stat(file)).isFile();
-  } catch {
-    return false;
-  }
-}

@@ -77,6 +77,9 @@ async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   // The server hands an activity scheduled by a workflow task straight back to the worker that
   // completed it, saving a poll round trip per attempt.
   args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
+  // A client that shares its process with a worker (npm start) hands a new delivery's first
+  // workflow task straight to that worker instead of through a poll.
+  args.push('--dynamic-config-value', 'system.enableEagerWorkflowStart=true');
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Page } from '../db/pagination';
 import { stateQuery } from '../workflows/delivery-definitions';
@@ -34,6 +35,32 @@ function literal(value: string): string {
   return `'${value}'`;
 }
 
+const FINAL: readonly DeliveryStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/**
+ * The visibility clause for a status. A delivery that succeeds writes nothing to visibility on its
+ * way out (a write per delivery saved): its search attribute keeps the last status it wrote
+ * (`pending`, or `retrying`) and its execution status says it completed. Runs begun before that
+ * change wrote `succeeded`, and every run writes `failed` and `cancelled`.
+ */
+function statusClause(status: DeliveryStatus): string {
+  const attribute = SEARCH_ATTRIBUTES.status;
+  if (status === 'succeeded') {
+    return `(${attribute} = 'succeeded' OR (ExecutionStatus = 'Completed' AND ${attribute} IN ('pending', 'delivering', 'retrying')))`;
+  }
+  if (FINAL.includes(status)) return `${attribute} = ${literal(status)}`;
+  return `(${attribute} = ${literal(status)} AND ExecutionStatus = 'Running')`;
+}
+
+/** A delivery's status as visibility tells it (see statusClause). */
+export function statusOf(attribute: string | undefined, running: boolean, executionStatus: string | undefined): DeliveryStatus {
+  const status = (attribute ?? 'pending') as DeliveryStatus;
+  if (running || FINAL.includes(status)) return status;
+  // Closed without a final status of its own: completed means it succeeded; anything else
+  // (terminated, timed out) means it will not be delivered.
+  return executionStatus === 'COMPLETED' ? 'succeeded' : 'failed';
+}
+
 export function visibilityQuery(filter: DeliveryFilter): string {
   const clauses = [`WorkflowType = 'deliveryWorkflow'`];
   const byKey: [string, string | undefined][] = [
@@ -41,12 +68,18 @@ export function visibilityQuery(filter: DeliveryFilter): string {
     [SEARCH_ATTRIBUTES.endpointId, filter.endpointId],
     [SEARCH_ATTRIBUTES.eventId, filter.eventId],
     [SEARCH_ATTRIBUTES.eventType, filter.eventType],
-    [SEARCH_ATTRIBUTES.status, filter.status],
   ];
   for (const [name, value] of byKey) if (value !== undefined) clauses.push(`${name} = ${literal(value)}`);
+  if (filter.status) clauses.push(statusClause(filter.status));
   if (filter.since) clauses.push(`StartTime >= ${literal(filter.since.toISOString())}`);
   if (filter.until) clauses.push(`StartTime < ${literal(filter.until.toISOString())}`);
   return clauses.join(' AND ');
+}
+
+/** `WORKFLOW_EXECUTION_STATUS_COMPLETED` (or its number) as `COMPLETED`. */
+function executionStatusName(status: unknown): string | undefined {
+  const name = typeof status === 'number' ? temporal.api.enums.v1.WorkflowExecutionStatus[status] : status;
+  return typeof name === 'string' ? name.replace('WORKFLOW_EXECUTION_STATUS_', '') : undefined;
 }
 
 type ListResponse = Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>;
@@ -99,7 +132,7 @@ export function createDeliveryReader(client: Client, namespace: string, cursorSe
           endpointId: attributes.get(endpointIdKey) ?? '',
           tenantId: attributes.get(tenantIdKey) ?? '',
           eventType: attributes.get(eventTypeKey) ?? '',
-          status: (attributes.get(statusKey) ?? 'pending') as DeliveryStatus,
+          status: statusOf(attributes.get(statusKey), !execution.closeTime, executionStatusName(execution.status)),
           startedAt: timestampToDate(execution.startTime),
           endedAt: timestampToDate(execution.closeTime),
         };
@@ -118,7 +151,7 @@ export function createDeliveryReader(client: Client, namespace: string, cursorSe
         // A query needs a worker; without one, visibility still knows the status.
         const description = await handle.describe().catch(() => undefined);
         if (!description) throw err;
-        const status = (description.typedSearchAttributes.get(statusKey) ?? 'pending') as DeliveryStatus;
+        const status = statusOf(description.typedSearchAttributes.get(statusKey), description.status.name === 'RUNNING', description.status.name);
         return { deliveryId, status, nextAttemptAt: null, attempts: [] };
       }
     },

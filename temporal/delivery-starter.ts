@@ -3,6 +3,7 @@ import type { DeliveryRepository } from '../db/delivery-repository';
 import type { DeliveryRef } from '../domain/delivery';
 import { retryNowSignal } from '../workflows/delivery-definitions';
 import type { DeliveryInput } from '../workflows/delivery-types';
+import { createStartConfirmations } from './start-confirmations';
 import { endpointIdKey, eventIdKey, eventTypeKey, statusKey, tenantIdKey } from '../workflows/search-attributes';
 
 const WORKFLOW_TYPE = 'deliveryWorkflow';
@@ -21,10 +22,12 @@ export interface StarterOptions {
   /** A worker on the task queue runs in this process: ask for the first workflow task back. */
   eagerStart: boolean;
   stallAfterMs: number;
+  onError: (err: unknown) => void;
 }
 
 /** Starts delivery workflows; the workflow id is the delivery id, so starting twice is harmless. */
 export function createDeliveryStarter(client: Client, taskQueue: string, deliveries: DeliveryRepository, opts: StarterOptions) {
+  const confirmations = createStartConfirmations((ids) => deliveries.markStarted(ids), opts.onError);
   const inputFor = (ref: DeliveryRef, firstAttemptNumber: number, firstTrigger: DeliveryInput['firstTrigger'], ordered: boolean): DeliveryInput => ({
     deliveryId: ref.id,
     eventId: ref.eventId,
@@ -56,10 +59,13 @@ export function createDeliveryStarter(client: Client, taskQueue: string, deliver
   }
 
   return {
+    /** Writes the start confirmations still pending (before the pool closes). */
+    drain: () => confirmations.drain(),
+
     /** Starts the workflows of freshly stored deliveries and clears them from the outbox. */
     async start(refs: DeliveryRef[]): Promise<void> {
       await Promise.all(refs.map(startOne));
-      await deliveries.markStarted(refs.map((r) => r.id));
+      confirmations.confirm(refs.map((r) => r.id));
     },
 
     /**

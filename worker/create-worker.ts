@@ -32,9 +32,13 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities(herald),
     sinks,
-    // Attempts wait on receivers, not on CPU: many can be in flight at once.
+    // Attempts wait on receivers and PostgreSQL, not on CPU: many can be in flight at once. An
+    // attempt runs inside its workflow task (a local activity), so workflow task slots are held
+    // for its duration too; with too few, new deliveries queue for a slot and cannot start eagerly.
     maxConcurrentActivityTaskExecutions: 200,
     maxConcurrentLocalActivityExecutions: 200,
+    maxConcurrentWorkflowTaskExecutions: 200,
+    workflowTaskPollerBehavior: { type: 'autoscaling', maximum: 20 },
     maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '30s',
   });

@@ -151,13 +151,17 @@ async function deliverRound(input: DeliveryInput, round: Round, state: DeliveryS
   return done.nextNumber;
 }
 
-/** Sets a final status, where listings see it too. */
+/**
+ * Sets a final status, where listings see it too. Success writes nothing to visibility: the
+ * workflow completing says it (temporal/delivery-reader.ts reads a completed `pending` as
+ * `succeeded`), which saves a visibility write on the path almost every delivery takes.
+ */
 function end(state: DeliveryState, status: DeliveryStatus, reason?: string): void {
   state.status = status;
   state.nextAttemptAt = null;
   if (reason === undefined) delete state.reason;
   else state.reason = reason;
-  upsertSearchAttributes([{ key: statusKey, value: status }]);
+  if (status !== 'succeeded') upsertSearchAttributes([{ key: statusKey, value: status }]);
 }
 
 /** The attempt loop; returns why the delivery failed (if it did) and the next attempt's number. */

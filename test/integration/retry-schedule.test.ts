@@ -90,4 +90,37 @@ describe('the retry schedule', () => {
     );
     assert.equal(hook.requests[0]!.headers['webhook-id'], hook.requests[1]!.headers['webhook-id']);
   });
+
+  it('lists deliveries by each status as their details show it, a success after a retry included', async () => {
+    const statusOf = async (id: string) => (await stack.api('GET', `/v1/deliveries/${id}`)).body.status;
+    const make = async (script: Parameters<typeof receiver>, endpoint: Record<string, unknown>) => {
+      const { tenantId } = await createTenantWithEndpoint(stack, (await receiver(...script)).url, endpoint);
+      return { tenantId, id: (await publish(stack, tenantId)).deliveries[0]!.id };
+    };
+    const succeeded = await make([respond(200)], {});
+    const retriedThenSucceeded = await make([respond(500), respond(200)], { retry: { delays: ['1s'] } });
+    const retrying = await make([respond(500)], { retry: { delays: ['1h'] } });
+    const failed = await make([respond(500)], { retry: { preset: 'none' } });
+    const cancelled = await make([respond(500)], { retry: { delays: ['1h'] } });
+    await waitForStatus(stack, cancelled.id, 'retrying');
+    await stack.api('POST', `/v1/deliveries/${cancelled.id}/cancel`);
+    const expected: Record<string, string[]> = {
+      succeeded: [succeeded.id, retriedThenSucceeded.id],
+      retrying: [retrying.id],
+      failed: [failed.id],
+      cancelled: [cancelled.id],
+    };
+    for (const [status, ids] of Object.entries(expected)) for (const id of ids) await waitForStatus(stack, id, status);
+
+    const mine = new Set(Object.values(expected).flat());
+    for (const [status, ids] of Object.entries(expected)) {
+      const listed = await eventually(async () => {
+        const res = await stack.api('GET', `/v1/deliveries?status=${status}&limit=100`);
+        const found = res.body.data.filter((d: { id: string }) => mine.has(d.id));
+        return found.length === ids.length ? found : undefined;
+      });
+      assert.deepEqual(listed.map((d: { id: string }) => d.id).sort(), [...ids].sort(), status);
+      for (const d of listed) assert.equal(d.status, await statusOf(d.id), `${d.id} lists as ${d.status}`);
+    }
+  });
 });
