@@ -19,8 +19,29 @@ export async function startApiServer(deps: AppDeps): Promise<{ server: Server; u
   return {
     server,
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => drain(server),
   };
+}
+
+/** How long requests in flight get to finish when the API stops, before their connections are cut. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Stops taking requests and waits for those in flight. server.close() alone is not enough: Node
+ * keeps serving new requests on open keep-alive connections, so a busy client would hold the stop
+ * off forever. Every answer from now on closes its connection, idle ones close at once, and what
+ * is left after DRAIN_MS is cut.
+ */
+async function drain(server: Server): Promise<void> {
+  server.on('request', (_req, res: { shouldKeepAlive: boolean }) => {
+    res.shouldKeepAlive = false;
+  });
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+  cut.unref();
+  await closed;
+  clearTimeout(cut);
 }
 
 async function main(): Promise<void> {
