@@ -16,7 +16,7 @@ type EventInput = z.output<typeof publishEventSchema>;
  * `prefix` (`events.3` in a batch) so that a batch names the event at fault.
  */
 export async function toNewEvent(
-  deps: Pick<AppDeps, 'tenants' | 'eventTypes'>,
+  deps: Pick<AppDeps, 'eventTypes'>,
   ctx: Context,
   input: EventInput,
   idempotencyKey: string | undefined,
@@ -25,9 +25,10 @@ export async function toNewEvent(
   const at = (path: string) => [prefix, path].filter(Boolean).join('.');
   const faults: FieldError[] = [];
   const tenantId = tenantForWrite(ctx, input.tenant_id);
-  if (!(await deps.tenants.get(tenantId))) faults.push({ path: at('tenant_id'), message: 'no such tenant' });
+  const checks = await deps.eventTypes.publishingChecks(tenantId, input.type);
+  if (!checks.tenantExists) faults.push({ path: at('tenant_id'), message: 'no such tenant' });
   if (SYSTEM_EVENT_TYPES.includes(input.type)) faults.push({ path: at('type'), message: 'is a system event type that only Herald raises' });
-  for (const fault of validateEventData(await deps.eventTypes.get(input.type), input.data)) faults.push({ path: at(fault.path), message: fault.message });
+  for (const fault of validateEventData(checks, input.data)) faults.push({ path: at(fault.path), message: fault.message });
   const event: NewEvent = {
     tenantId,
     type: input.type,

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createHerald } from '../composition/herald';
 import { loadConfig } from '../config/config';
-import { createLogger } from '../config/logger';
+import { createLogger } from '../observability/logger';
 import { createApp } from './app';
 import type { AppDeps } from './deps';
 

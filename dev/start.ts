@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startApiServer } from '../api/server';
 import { createHerald } from '../composition/herald';
 import { loadConfig } from '../config/config';
-import { createLogger } from '../config/logger';
+import { createLogger } from '../observability/logger';
 import { createHeraldWorker } from '../worker/create-worker';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';

@@ -62,7 +62,8 @@ export function statusOf(attribute: string | undefined, running: boolean, execut
 }
 
 export function visibilityQuery(filter: DeliveryFilter): string {
-  const clauses = [`WorkflowType = 'deliveryWorkflow'`];
+  // Both versions of the delivery workflow (README, "Upgrading").
+  const clauses = [`WorkflowType IN ('deliveryWorkflow', 'deliveryWorkflowV2')`];
   const byKey: [string, string | undefined][] = [
     [SEARCH_ATTRIBUTES.tenantId, filter.tenantId],
     [SEARCH_ATTRIBUTES.endpointId, filter.endpointId],

@@ -6,7 +6,8 @@ import type { DeliveryInput } from '../workflows/delivery-types';
 import { createStartConfirmations } from './start-confirmations';
 import { endpointIdKey, eventIdKey, eventTypeKey, statusKey, tenantIdKey } from '../workflows/search-attributes';
 
-const WORKFLOW_TYPE = 'deliveryWorkflow';
+/** New deliveries start on version 2; a run of version 1 (`deliveryWorkflow`) still takes signals. */
+const WORKFLOW_TYPE = 'deliveryWorkflowV2';
 
 function searchAttributes(ref: DeliveryRef) {
   return [

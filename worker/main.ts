@@ -1,6 +1,6 @@
 import { createHerald } from '../composition/herald';
 import { loadConfig } from '../config/config';
-import { createLogger } from '../config/logger';
+import { createLogger } from '../observability/logger';
 import { createHeraldWorker } from './create-worker';
 import { startMetricsServer } from './metrics-server';
 

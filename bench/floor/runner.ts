@@ -21,7 +21,11 @@ async function main(): Promise<void> {
     taskQueue,
     workflowsPath: require.resolve('../baseline/workflows'),
     activities: createBaselineActivities(agent),
+    // The same slots and pollers as Herald's worker (worker/create-worker.ts), so the floor is
+    // the shape's cost, not a tuning difference.
     maxConcurrentLocalActivityExecutions: 200,
+    maxConcurrentWorkflowTaskExecutions: 200,
+    workflowTaskPollerBehavior: { type: 'autoscaling', maximum: 20 },
   });
   const running = worker.run();
   process.send?.({ ready: true });

@@ -89,7 +89,7 @@ describe('the delivery workflow', () => {
     const deliveryId = `dlv_${randomBytes(6).toString('hex')}`;
     scripts.set(deliveryId, script);
     const input: DeliveryInput = { deliveryId, eventId: 'evt_1', endpointId: `ep_${deliveryId}`, tenantId: 'tnt_1', eventType: 'design.exported', firstAttemptNumber: 1, firstTrigger: 'scheduled', ordered: false, ...extra };
-    const handle = await client.workflow.start('deliveryWorkflow', { workflowId: deliveryId, taskQueue, args: [input] });
+    const handle = await client.workflow.start('deliveryWorkflowV2', { workflowId: deliveryId, taskQueue, args: [input] });
     return { deliveryId, handle, result: () => handle.result() as Promise<DeliveryState> };
   }
   const callsOf = (deliveryId: string) => calls.filter((c) => c.includes(deliveryId) || c.includes(`ep_${deliveryId}`));

@@ -1,7 +1,8 @@
-// FROZEN: the delivery workflow as it ran until 2026-11-29, with each attempt a remote activity.
-// Runs that began on it finish on it (workflows/delivery.ts picks it for them), so its commands
-// must never change: test/unit/workflow-replay.test.ts replays its recorded histories
-// (test/fixtures/histories/v1). Delete it once no such run is left (README, "Upgrading").
+// FROZEN: the delivery workflow as it ran until 2026-11-29 (workflow type `deliveryWorkflow`),
+// with each attempt a remote activity. Runs that began on it finish on it, so its commands must
+// never change: test/unit/workflow-replay.test.ts replays its recorded histories
+// (test/fixtures/histories/v1). New deliveries start as `deliveryWorkflowV2` (../delivery.ts).
+// Delete it once no run of it is left (README, "Upgrading").
 import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activity-types';
 import { delayAfterAttempt } from '../../domain/retry-schedules';

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { Config } from './config';
+import type { Config } from '../config/config';
 
 /** Structured JSON logs; every line about a delivery carries its ids. */
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
