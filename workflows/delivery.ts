@@ -36,18 +36,10 @@ const STALL_RETRY_MS = 60_000;
 /** A receiver's Retry-After may push the next attempt back, but never beyond this. */
 const RETRY_AFTER_CAP_MS = 24 * 60 * 60 * 1000;
 
-/**
- * The attempt runs inside the workflow task (a local activity): a delivery that succeeds at once
- * costs one workflow task and no activity task. Crash recovery is the workflow task's: if the
- * worker dies mid-attempt, the task times out and another worker runs the attempt again (same
- * delivery id; at-least-once). An attempt longer than the workflow task timeout keeps the task
- * alive by heartbeating it, which the SDK does. Infrastructure faults are retried with backoff
- * for about `stallAfterMs`; then the delivery reports itself stalled and tries again later.
- */
 const ATTEMPT_RETRY = { initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 30_000 };
 
 /** How many tries of an attempt the retry backoff fits into `ms`: the stall threshold, as a count. */
-export function triesWithin(ms: number): number {
+function triesWithin(ms: number): number {
   let tries = 1;
   for (let elapsed = 0, wait = ATTEMPT_RETRY.initialIntervalMs; elapsed + wait <= ms; tries++) {
     elapsed += wait;
@@ -56,6 +48,14 @@ export function triesWithin(ms: number): number {
   return tries;
 }
 
+/**
+ * The attempt runs inside the workflow task (a local activity): a delivery that succeeds at once
+ * costs one workflow task and no activity task. Crash recovery is the workflow task's: if the
+ * worker dies mid-attempt, the task times out and another worker runs the attempt again (same
+ * delivery id; at-least-once). An attempt longer than the workflow task timeout keeps the task
+ * alive by heartbeating it, which the SDK does. Infrastructure faults are retried with backoff
+ * for about `stallAfterMs`; then the delivery reports itself stalled and tries again later.
+ */
 function localActivities(stallAfterMs: number) {
   const { attemptDelivery } = proxyLocalActivities<Activities>({
     // An attempt is at most its endpoint's 60 s timeout plus reading and writing the log.

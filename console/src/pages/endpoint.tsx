@@ -268,22 +268,29 @@ function Secret({ endpoint }: { endpoint: Endpoint }) {
         </>
       )}
       {secret.error && <ErrorMessage error={secret.error} context="The secret could not be read" />}
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void rotate.start();
-        }}
-      >
-        <label for="grace">Grace period</label>
-        <input id="grace" class="short" value={grace} onInput={(e) => setGrace(e.currentTarget.value)} />
-        <button type="submit" class="secondary" disabled={rotate.running}>
-          Rotate secret
-        </button>
-      </form>
+      <RotateForm grace={grace} setGrace={setGrace} running={rotate.running} onRotate={() => void rotate.start()} />
       {rotate.result && <Notice kind="success" title={`Secret rotated. The previous one stays valid for ${grace}.`} />}
       {rotate.error && <ErrorMessage error={rotate.error} context="The secret was not rotated" />}
     </section>
+  );
+}
+
+/** Rotation of a secret or a key pair, with the grace period the previous one stays valid. */
+function RotateForm(props: { grace: string; setGrace: (grace: string) => void; running: boolean; onRotate: () => void }) {
+  return (
+    <form
+      class="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onRotate();
+      }}
+    >
+      <label for="grace">Grace period</label>
+      <input id="grace" class="short" value={props.grace} onInput={(e) => props.setGrace(e.currentTarget.value)} />
+      <button type="submit" class="secondary" disabled={props.running}>
+        Rotate secret
+      </button>
+    </form>
   );
 }
 
@@ -317,19 +324,7 @@ function PublicKey({ endpoint }: { endpoint: Endpoint }) {
           ))}
         </>
       )}
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void rotate.start();
-        }}
-      >
-        <label for="grace">Grace period</label>
-        <input id="grace" class="short" value={grace} onInput={(e) => setGrace(e.currentTarget.value)} />
-        <button type="submit" class="secondary" disabled={rotate.running}>
-          Rotate secret
-        </button>
-      </form>
+      <RotateForm grace={grace} setGrace={setGrace} running={rotate.running} onRotate={() => void rotate.start()} />
       {rotate.result && <Notice kind="success" title={`Key rotated. Requests carry a signature of each key during the ${grace} grace period.`} />}
       {rotate.error && <ErrorMessage error={rotate.error} context="The key was not rotated" />}
     </section>
