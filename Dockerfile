@@ -13,5 +13,5 @@ ENV NODE_ENV=production
 USER node
 
 # node is PID 1 itself: `npx tsx` puts npm, sh and the tsx launcher in between, and npm does not
-# pass SIGTERM on, so the graceful shutdown (SPEC §11) would never run.
+# pass SIGTERM on, so the graceful shutdown (README, "Production": stopping) would never run.
 CMD ["node", "--import", "tsx", "api/server.ts"]
