@@ -17,6 +17,8 @@ export function createEventPublisher(deps: {
   starter: DeliveryStarter;
   logger: Logger;
   metrics: Pick<Metrics, 'eventsPublished'>;
+  /** How long a publish waits for its workflow starts before it answers anyway (config.startWaitMs). */
+  startWaitMs: number;
 }) {
   async function publishMany(inputs: NewEvent[]): Promise<PublishedEvent[]> {
     const receivingByTenant = new Map<string, Awaited<ReturnType<EndpointRepository['listReceiving']>>>();
@@ -29,7 +31,10 @@ export function createEventPublisher(deps: {
     // (deterministic workflow ids).
     deps.metrics.eventsPublished.inc(published.filter((p) => p.created).length);
     const deliveries = published.flatMap((p) => p.deliveries);
-    await deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, events: published.map((p) => p.event.id) }, 'delivery start deferred to the outbox sweep'));
+    const starting = deps.starter.start(deliveries).catch((err) => deps.logger.warn({ err, events: published.map((p) => p.event.id) }, 'delivery start deferred to the outbox sweep'));
+    // While Temporal is unreachable a start keeps trying for about 10 s; the caller is not held
+    // that long (a client timing out would publish again). The start goes on after the answer.
+    await settledWithin(starting, deps.startWaitMs);
     return published;
   }
 
@@ -39,6 +44,14 @@ export function createEventPublisher(deps: {
       return (await publishMany([input]))[0]!;
     },
   };
+}
+
+/** Waits for `promise` (which never rejects) for at most `ms`. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([promise, timeout]);
+  clearTimeout(timer);
 }
 
 export type EventPublisher = ReturnType<typeof createEventPublisher>;

@@ -80,7 +80,7 @@ export async function createHerald(config: Config, logger: Logger, opts: HeraldO
     mailer,
     starter,
     reader: createDeliveryReader(temporal, config.temporal.namespace, config.encryptionKey),
-    publishEvent: createEventPublisher({ endpoints, events, starter, logger, metrics }),
+    publishEvent: createEventPublisher({ endpoints, events, starter, logger, metrics, startWaitMs: config.startWaitMs }),
     links: { publicUrl: config.publicUrl, temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace },
     alertIntervalMs: config.lifecycle.alertIntervalMs,
     autoDisableAfterMs: config.lifecycle.autoDisableAfterMs,

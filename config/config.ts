@@ -40,6 +40,7 @@ const envSchema = z.object({
   HERALD_EVENT_RETENTION: durationSchema({ min: 60_000, max: 3650 * DAY }).default('30d'),
   HERALD_MAINTENANCE_INTERVAL: durationSchema({ min: 1_000, max: DAY }).default('1m'),
   HERALD_STALL_AFTER: durationSchema({ min: 1_000, max: DAY }).default('5m'),
+  HERALD_START_WAIT: durationSchema({ min: 0, max: 60_000 }).default('2s'),
 });
 
 export interface Config {
@@ -65,6 +66,11 @@ export interface Config {
   alertFrom: string;
   /** Where people reach the API; alert mails link to it. */
   publicUrl: string;
+  /**
+   * How long a publish waits for its delivery workflows to start before answering anyway: the
+   * event is stored by then, and a start that fails is made up by the outbox sweep.
+   */
+  startWaitMs: number;
   lifecycle: {
     /** At most one alert mail per endpoint within this time. */
     alertIntervalMs: number;
@@ -103,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,
     publicUrl: e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    startWaitMs: e.HERALD_START_WAIT,
     lifecycle: {
       alertIntervalMs: e.HERALD_ALERT_INTERVAL,
       autoDisableAfterMs: e.HERALD_AUTO_DISABLE_AFTER,

@@ -99,7 +99,13 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       worker = undefined;
     },
     startWorker,
-    /** Stops the Temporal server and starts it again on the same file and port (temporalDbFile only). */
+    /** Stops the Temporal server; startTemporal() brings it back on the same file and port (temporalDbFile only). */
+    async stopTemporal() {
+      await temporal.stop();
+    },
+    async startTemporal() {
+      temporal = await startTemporalDevServer(temporalOpts);
+    },
     async restartTemporal() {
       await temporal.stop();
       temporal = await startTemporalDevServer(temporalOpts);

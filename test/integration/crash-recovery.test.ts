@@ -69,6 +69,39 @@ describe('a Temporal server restart', () => {
   });
 });
 
+describe('publishing while the Temporal server is down', () => {
+  let stack: Stack;
+  let receiver: Receiver;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'herald-temporal-down-'));
+    // The outbox sweep starts what could not be started; run it often so the test need not wait.
+    stack = await startStack({ HERALD_START_WAIT: '500ms', HERALD_MAINTENANCE_INTERVAL: '2s' }, { temporalDbFile: path.join(dir, 'temporal.db') });
+    receiver = await startReceiver(respond(200));
+  });
+  after(async () => {
+    await receiver.close();
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers 202 without waiting out the Temporal client, and delivers once the server is back', async () => {
+    const { tenantId } = await createTenantWithEndpoint(stack, receiver.url);
+    await stack.stopTemporal();
+    const startedAt = Date.now();
+    const { deliveries } = await publish(stack, tenantId);
+    // The Temporal client alone keeps trying for about 10 s; the answer comes after HERALD_START_WAIT.
+    assert.ok(Date.now() - startedAt < 5_000, `publish answered after ${Date.now() - startedAt} ms`);
+
+    await stack.startTemporal();
+    // Either the start still running in the background or the outbox sweep (30 s on) starts it.
+    await eventually(async () => (receiver.requests.length > 0 ? true : undefined), 60_000, 250);
+    const detail = await waitForStatus(stack, deliveries[0]!.id, 'succeeded');
+    assert.equal(detail.attempts.length, 1);
+    assert.equal(receiver.requests.length, 1, 'started once, delivered once');
+  });
+});
+
 describe('a PostgreSQL outage', () => {
   let stack: Stack;
   let receiver: Receiver;

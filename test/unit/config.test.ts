@@ -32,4 +32,11 @@ describe('configuration', () => {
       );
     }
   });
+
+  it('bounds how long a publish waits for workflow starts: 2 s by default, 0 to 60 s', () => {
+    assert.equal(loadConfig(env({})).startWaitMs, 2_000);
+    assert.equal(loadConfig(env({ HERALD_START_WAIT: '250ms' })).startWaitMs, 250);
+    assert.equal(loadConfig(env({ HERALD_START_WAIT: '0' })).startWaitMs, 0);
+    assert.throws(() => loadConfig(env({ HERALD_START_WAIT: '2m' })), /HERALD_START_WAIT: must be between/);
+  });
 });
