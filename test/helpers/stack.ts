@@ -107,8 +107,8 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
       temporal = await startTemporalDevServer(temporalOpts);
     },
     async restartTemporal() {
-      await temporal.stop();
-      temporal = await startTemporalDevServer(temporalOpts);
+      await this.stopTemporal();
+      await this.startTemporal();
     },
     async stop() {
       await worker?.shutdown();

@@ -42,22 +42,22 @@ describe('a worker killed in the middle of an attempt', () => {
   });
 });
 
-describe('a Temporal server restart', () => {
+describe('the Temporal server going away', () => {
   let stack: Stack;
-  let receiver: Receiver;
   let dir: string;
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'herald-temporal-'));
-    stack = await startStack({}, { temporalDbFile: path.join(dir, 'temporal.db') });
-    receiver = await startReceiver(respond(500), respond(200));
+    // The outbox sweep starts what could not be started; run it often so a test need not wait.
+    stack = await startStack({ HERALD_START_WAIT: '500ms', HERALD_MAINTENANCE_INTERVAL: '2s' }, { temporalDbFile: path.join(dir, 'temporal.db') });
   });
   after(async () => {
-    await receiver.close();
     await stack.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps a delivery waiting on its retry timer, which completes after the restart', async () => {
+  it('keeps a delivery waiting on its retry timer, which completes after the restart', async (t) => {
+    const receiver = await startReceiver(respond(500), respond(200));
+    t.after(() => receiver.close());
     const { tenantId } = await createTenantWithEndpoint(stack, receiver.url, { retry: { delays: ['4s'] } });
     const { deliveries } = await publish(stack, tenantId);
     await waitForStatus(stack, deliveries[0]!.id, 'retrying');
@@ -67,25 +67,10 @@ describe('a Temporal server restart', () => {
     assert.equal(detail.attempts.length, 2);
     assert.equal(receiver.requests.length, 2);
   });
-});
 
-describe('publishing while the Temporal server is down', () => {
-  let stack: Stack;
-  let receiver: Receiver;
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'herald-temporal-down-'));
-    // The outbox sweep starts what could not be started; run it often so the test need not wait.
-    stack = await startStack({ HERALD_START_WAIT: '500ms', HERALD_MAINTENANCE_INTERVAL: '2s' }, { temporalDbFile: path.join(dir, 'temporal.db') });
-    receiver = await startReceiver(respond(200));
-  });
-  after(async () => {
-    await receiver.close();
-    await stack.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('answers 202 without waiting out the Temporal client, and delivers once the server is back', async () => {
+  it('answers a publish while it is down without waiting out the Temporal client, and delivers once it is back', async (t) => {
+    const receiver = await startReceiver(respond(200));
+    t.after(() => receiver.close());
     const { tenantId } = await createTenantWithEndpoint(stack, receiver.url);
     await stack.stopTemporal();
     const startedAt = Date.now();
