@@ -36,6 +36,12 @@ export function createMetrics() {
       help: 'Times a delivery could not make an attempt for longer than the stall threshold (PostgreSQL down, a worker lost)',
       registers,
     }),
+    stickyReleases: new Counter({
+      name: 'herald_worker_sticky_releases_total',
+      help: 'Waiting runs evicted from the worker cache and released to the shared task queue, by result',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     infrastructureFaults: new Counter({
       name: 'herald_attempt_infrastructure_faults_total',
       help: 'Attempts that could not run because of an infrastructure fault; Temporal retries them',

@@ -1,9 +1,11 @@
-import { Worker, type InjectedSinks } from '@temporalio/worker';
+import type { InjectedSinks, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Herald } from '../composition/herald';
 import { ensureMaintenanceSchedule } from '../temporal/maintenance-schedule';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import type { HeraldSinks } from '../workflows/sinks';
+import { EvictionAwareWorker } from './eviction-aware-worker';
+import { StickyRelease } from './sticky-release';
 
 export interface HeraldWorker {
   worker: Worker;
@@ -19,17 +21,28 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
   // has them from its start-up flags, so this is one cheap list call there.
   await ensureSearchAttributes(connection, config.temporal.namespace);
   await ensureMaintenanceSchedule(herald.temporal, config.temporal.taskQueue, config.lifecycle.maintenanceIntervalMs);
+  const stickyRelease = new StickyRelease({
+    resetStickyQueue: (execution) => herald.temporal.workflowService.resetStickyTaskQueue({ namespace: config.temporal.namespace, execution }),
+    counted(result, { workflowId }, err) {
+      metrics.stickyReleases.inc({ result });
+      if (err !== undefined) herald.logger.debug({ err, workflowId }, 'sticky queue of an evicted run not reset');
+    },
+    maxTracked: 4 * Math.max(config.maxCachedWorkflows, 1),
+  });
   const sinks: InjectedSinks<HeraldSinks> = {
     metrics: {
       deliveryEnded: { fn: (_info, status) => metrics.deliveriesEnded.inc({ status }) },
       deliveryStalled: { fn: () => metrics.deliveriesStalled.inc() },
     },
+    // During replay too: a run rebuilt from its history into this cache may be waiting on a timer.
+    cache: { timerStarted: { fn: (info) => stickyRelease.timerStarted(info), callDuringReplay: true } },
   };
-  const worker = await Worker.create({
+  const worker = await EvictionAwareWorker.createEvictionAware({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
+    interceptors: { workflowModules: [require.resolve('../workflows/interceptors')] },
     activities: createActivities(herald),
     sinks,
     // Attempts wait on receivers and PostgreSQL, not on CPU: many can be in flight at once. An
@@ -42,6 +55,7 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '30s',
   });
+  worker.onEviction((runId, reason) => stickyRelease.evicted(runId, reason));
   let running: Promise<void> | undefined;
   return {
     worker,

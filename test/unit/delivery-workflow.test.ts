@@ -68,6 +68,7 @@ describe('the delivery workflow', () => {
       deliveryEnded: { fn: (_info, status) => void ended.push(status) },
       deliveryStalled: { fn: () => void stalls++ },
     },
+    cache: { timerStarted: { fn: () => undefined } },
   };
 
   before(async () => {

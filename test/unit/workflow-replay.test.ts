@@ -24,8 +24,20 @@ test('the workflow code replays every recorded history, so deliveries in flight 
   const histories = await recordedHistories();
   assert.ok(histories.length >= 12, `only ${histories.length} recorded histories`);
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows') }, histories)) {
+  // With the production worker's workflow interceptors (worker/create-worker.ts), which must not
+  // change a command; their sink is called during replay too.
+  let timersSeen = 0;
+  const options = {
+    workflowsPath: require.resolve('../../workflows'),
+    interceptors: { workflowModules: [require.resolve('../../workflows/interceptors')] },
+    sinks: {
+      metrics: { deliveryEnded: { fn: () => undefined }, deliveryStalled: { fn: () => undefined } },
+      cache: { timerStarted: { fn: () => void timersSeen++, callDuringReplay: true } },
+    },
+  };
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   assert.deepEqual(failures, []);
+  assert.ok(timersSeen > 0, 'the timer interceptor did not run');
 });
