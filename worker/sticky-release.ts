@@ -6,7 +6,7 @@ const { EvictionReason } = coresdk.workflow_activation.RemoveFromCache;
 /** Resets in flight at once; the rest queue (an eviction burst comes with a publishing burst). */
 const MAX_IN_FLIGHT = 8;
 /** Beyond this many queued resets, more are dropped: their runs just stay sticky (slower, not wrong). */
-export const MAX_QUEUED_RELEASES = 20_000;
+const MAX_QUEUED_RELEASES = 20_000;
 
 export interface RunExecution {
   workflowId: string;
@@ -29,7 +29,7 @@ export interface StickyReleaseDeps {
  * (a backlog of retries due at one Retry-After instant, say) evicts them, but the server still
  * sends each woken run to that worker's sticky queue; they flood it, and those not taken within
  * the sticky timeout (10 s) time out (WorkflowTaskTimedOut) and are scheduled again on the shared
- * queue: twice the server's work for each of them, and other workers cannot help meanwhile.
+ * queue: more of the server's work for each of them, and other workers cannot help meanwhile.
  *
  * So when the cache evicts a run for room while it waits on a timer, this tells the server to
  * forget the run's sticky queue (ResetStickyTaskQueue): its next task goes to the shared queue,
@@ -38,7 +38,9 @@ export interface StickyReleaseDeps {
 export class StickyRelease {
   /** Cached runs known to have started a timer: run id to workflow id (the reset needs both). */
   private readonly waiting = new Map<string, string>();
-  private readonly queue: RunExecution[] = [];
+  /** Resets waiting for a slot, oldest first from `head` (no Array.shift over a long queue). */
+  private queue: RunExecution[] = [];
+  private head = 0;
   private inFlight = 0;
 
   constructor(private readonly deps: StickyReleaseDeps) {}
@@ -58,7 +60,7 @@ export class StickyRelease {
     if (workflowId === undefined) return;
     this.waiting.delete(runId);
     if (reason !== EvictionReason.CACHE_FULL) return;
-    if (this.queue.length >= MAX_QUEUED_RELEASES) {
+    if (this.queue.length - this.head >= MAX_QUEUED_RELEASES) {
       this.deps.counted('dropped', { workflowId, runId });
       return;
     }
@@ -67,8 +69,13 @@ export class StickyRelease {
   }
 
   private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const execution = this.queue.shift()!;
+    while (this.inFlight < MAX_IN_FLIGHT && this.head < this.queue.length) {
+      const execution = this.queue[this.head++]!;
+      // Drop what was taken once it is most of the array, so a long burst does not keep it all.
+      if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
       this.inFlight++;
       this.deps
         .resetStickyQueue(execution)

@@ -59,3 +59,13 @@ test('remembers at most maxTracked waiting runs, forgetting the oldest', () => {
   for (const id of ['a', 'b', 'c']) release.evicted(id, EvictionReason.CACHE_FULL);
   assert.deepEqual(calls.map((c) => c.execution.runId), ['b', 'c']);
 });
+
+test('works through a long burst of evictions in order', async () => {
+  const order: string[] = [];
+  const release = new StickyRelease({ resetStickyQueue: async ({ runId }) => void order.push(runId), counted: () => undefined, maxTracked: 5_000 });
+  const runs = Array.from({ length: 3_000 }, (_, i) => `r${i}`);
+  for (const runId of runs) release.timerStarted({ runId, workflowId: `dlv_${runId}` });
+  for (const runId of runs) release.evicted(runId, EvictionReason.CACHE_FULL);
+  for (let i = 0; i < 100 && order.length < runs.length; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, runs);
+});
