@@ -29,6 +29,7 @@ const envSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean)),
   HERALD_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(50),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -58,6 +59,11 @@ export interface Config {
    * replayed from history when they wake, which bounds worker memory under a large backlog.
    */
   maxCachedWorkflows: number;
+  /**
+   * Workflow tasks a worker runs at once. An attempt runs inside its workflow task, so this is
+   * also the attempts in flight per worker (README, "Configuration").
+   */
+  workerConcurrency: number;
   /** A standalone worker serves Prometheus metrics here (the API serves its own on /metrics). */
   metricsPort: number | undefined;
   /** When set, /metrics answers only `Authorization: Bearer <token>`; unset, it is public. */
@@ -106,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
     maxCachedWorkflows: e.HERALD_WORKER_MAX_CACHED_WORKFLOWS,
+    workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,
     publicUrl: e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -45,12 +45,15 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     interceptors: { workflowModules: [require.resolve('../workflows/interceptors')] },
     activities: createActivities(herald),
     sinks,
-    // Attempts wait on receivers and PostgreSQL, not on CPU: many can be in flight at once. An
-    // attempt runs inside its workflow task (a local activity), so workflow task slots are held
-    // for its duration too; with too few, new deliveries queue for a slot and cannot start eagerly.
-    maxConcurrentActivityTaskExecutions: 200,
-    maxConcurrentLocalActivityExecutions: 200,
-    maxConcurrentWorkflowTaskExecutions: 200,
+    // An attempt runs inside its workflow task (a local activity), so a slot is held for the whole
+    // attempt and the slot count is also the attempts in flight. It is bounded all the same: a
+    // task's 10 s timeout runs from the moment the worker takes it, and a worker that takes more
+    // tasks than it can run at once (a restart amid firing timers, with a cold cache) lets some
+    // time out after their POST, and another worker sends that attempt again. Tasks beyond the
+    // slots wait on the server instead, where no timeout runs (README, "Configuration").
+    maxConcurrentActivityTaskExecutions: config.workerConcurrency,
+    maxConcurrentLocalActivityExecutions: config.workerConcurrency,
+    maxConcurrentWorkflowTaskExecutions: config.workerConcurrency,
     workflowTaskPollerBehavior: { type: 'autoscaling', maximum: 20 },
     maxCachedWorkflows: config.maxCachedWorkflows,
     shutdownGraceTime: '30s',

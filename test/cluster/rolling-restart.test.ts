@@ -90,7 +90,15 @@ describe('a rolling restart of every worker while 1,000 deliveries wait on retry
       const acked = () => deliveryIds.filter((id) => receiver.acknowledged(TIMERS).has(id)).length;
       await waitFor(() => `${acked()} of ${EVENTS} second attempts answered`, () => (acked() >= EVENTS ? true : undefined), DELAY_MS + MAX_LATENESS_MS + 60_000);
 
-      // The attempt log: attempt 1 failed (500), attempt 2 succeeded (200), after the delay.
+      // The attempt log: attempt 1 failed (500), attempt 2 succeeded (200), after the delay. A
+      // worker writes an attempt's row once the receiver has answered, so the last rows may land
+      // just after the last answer: wait for them before reading the log.
+      const logged = async () => {
+        const { rows } = await tc.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM delivery_attempts WHERE delivery_id = ANY($1) AND number = 2', [deliveryIds]);
+        return rows[0]!.n;
+      };
+      let secondLogged = 0;
+      await waitFor(() => `${secondLogged} of ${EVENTS} second attempts in the attempt log`, async () => ((secondLogged = await logged()) >= EVENTS ? true : undefined), 10_000);
       const { rows } = await tc.pool.query<{ delivery_id: string; number: number; started_at: Date; duration_ms: number; response_status: number | null }>(
         'SELECT delivery_id, number, started_at, duration_ms, response_status FROM delivery_attempts WHERE delivery_id = ANY($1) ORDER BY delivery_id, number',
         [deliveryIds],

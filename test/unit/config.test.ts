@@ -39,4 +39,12 @@ describe('configuration', () => {
     assert.equal(loadConfig(env({ HERALD_START_WAIT: '0' })).startWaitMs, 0);
     assert.throws(() => loadConfig(env({ HERALD_START_WAIT: '2m' })), /HERALD_START_WAIT: must be between/);
   });
+
+  it('bounds the workflow tasks a worker runs at once: 50 by default, 2 to 1000', () => {
+    assert.equal(loadConfig(env({})).workerConcurrency, 50);
+    assert.equal(loadConfig(env({ HERALD_WORKER_CONCURRENCY: '200' })).workerConcurrency, 200);
+    for (const value of ['0', '1', '1001', '12.5', 'many']) {
+      assert.throws(() => loadConfig(env({ HERALD_WORKER_CONCURRENCY: value })), /HERALD_WORKER_CONCURRENCY/, value);
+    }
+  });
 });
