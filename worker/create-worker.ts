@@ -48,8 +48,8 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     // An attempt runs inside its workflow task (a local activity), so a slot is held for the whole
     // attempt and the slot count is also the attempts in flight. It is bounded all the same: a
     // task's 10 s timeout runs from the moment the worker takes it, and a worker that takes more
-    // tasks than it can run at once (a restart amid firing timers, with a cold cache) lets some
-    // time out after their POST, and another worker sends that attempt again. Tasks beyond the
+    // tasks than it can finish in that time (a restart amid firing timers, with a cold cache) lets
+    // some time out after their POST, and another worker sends that attempt again. Tasks beyond the
     // slots wait on the server instead, where no timeout runs (README, "Configuration").
     maxConcurrentActivityTaskExecutions: config.workerConcurrency,
     maxConcurrentLocalActivityExecutions: config.workerConcurrency,
