@@ -3,6 +3,8 @@ import { durationSchema } from '../domain/durations';
 import { masterKeyFault } from '../domain/encryption';
 
 const DAY = 86_400_000;
+/** Workflow task, local activity and activity slots of a worker (README, "Configuration"). */
+export const DEFAULT_WORKER_CONCURRENCY = 50;
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -29,7 +31,7 @@ const envSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean)),
   HERALD_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
-  HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(50),
+  HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(DEFAULT_WORKER_CONCURRENCY),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

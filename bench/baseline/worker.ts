@@ -1,6 +1,7 @@
 // The baseline's worker process: its own task queue on the same Temporal server as Herald.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Agent } from 'undici';
+import { DEFAULT_WORKER_CONCURRENCY } from '../../config/config';
 import { createBaselineActivities } from './activities';
 
 async function main(): Promise<void> {
@@ -16,8 +17,8 @@ async function main(): Promise<void> {
       taskQueue,
       workflowsPath: require.resolve('./workflows'),
       activities: createBaselineActivities(agent),
-      // Herald's worker allows this many attempts in flight; everything else is the SDK default.
-      maxConcurrentActivityTaskExecutions: 200,
+      // Herald's worker allows this many attempts in flight by default; the rest is the SDK's default.
+      maxConcurrentActivityTaskExecutions: DEFAULT_WORKER_CONCURRENCY,
     });
     // The worker stops itself on SIGINT/SIGTERM.
     await worker.run();

@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Agent } from 'undici';
 import { closedLoop } from '../load';
+import { DEFAULT_WORKER_CONCURRENCY } from '../../config/config';
 import { createBaselineActivities } from '../baseline/activities';
 
 async function main(): Promise<void> {
@@ -21,10 +22,10 @@ async function main(): Promise<void> {
     taskQueue,
     workflowsPath: require.resolve('../baseline/workflows'),
     activities: createBaselineActivities(agent),
-    // The same slots and pollers as Herald's worker (worker/create-worker.ts), so the floor is
-    // the shape's cost, not a tuning difference.
-    maxConcurrentLocalActivityExecutions: 200,
-    maxConcurrentWorkflowTaskExecutions: 200,
+    // The same slots and pollers as Herald's worker by default (worker/create-worker.ts), so the
+    // floor is the shape's cost, not a tuning difference.
+    maxConcurrentLocalActivityExecutions: DEFAULT_WORKER_CONCURRENCY,
+    maxConcurrentWorkflowTaskExecutions: DEFAULT_WORKER_CONCURRENCY,
     workflowTaskPollerBehavior: { type: 'autoscaling', maximum: 20 },
   });
   const running = worker.run();
