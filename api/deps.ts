@@ -13,6 +13,7 @@ export type AppDeps = Pick<
   | 'apiKeys'
   | 'portalKey'
   | 'eventTypes'
+  | 'readPublishingContext'
   | 'endpoints'
   | 'events'
   | 'deliveries'

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EndpointRepository } from '../db/endpoint-repository';
 import type { EventRepository } from '../db/event-repository';
+import type { Endpoint } from '../domain/endpoint';
 import type { NewEvent, PublishedEvent } from '../domain/event';
 import { endpointReceives } from '../domain/routing';
 import type { Metrics } from '../observability/metrics';
@@ -20,9 +21,12 @@ export function createEventPublisher(deps: {
   /** How long a publish waits for its workflow starts before it answers anyway (config.startWaitMs). */
   startWaitMs: number;
 }) {
-  async function publishMany(inputs: NewEvent[]): Promise<PublishedEvent[]> {
-    const receivingByTenant = new Map<string, Awaited<ReturnType<EndpointRepository['listReceiving']>>>();
-    for (const tenantId of new Set(inputs.map((i) => i.tenantId))) receivingByTenant.set(tenantId, await deps.endpoints.listReceiving(tenantId));
+  /** `receiving`: the tenants' receiving endpoints where the caller has just read them (the API's checks). */
+  async function publishMany(inputs: NewEvent[], receiving: ReadonlyMap<string, Endpoint[]> = new Map()): Promise<PublishedEvent[]> {
+    const receivingByTenant = new Map<string, Endpoint[]>();
+    for (const tenantId of new Set(inputs.map((i) => i.tenantId))) {
+      receivingByTenant.set(tenantId, receiving.get(tenantId) ?? (await deps.endpoints.listReceiving(tenantId)));
+    }
     const published = await deps.events.publish(
       inputs.map((event) => ({ event, recipients: receivingByTenant.get(event.tenantId)!.filter((e) => endpointReceives(e, event)) })),
     );
@@ -40,8 +44,8 @@ export function createEventPublisher(deps: {
 
   return {
     publishMany,
-    async publish(input: NewEvent): Promise<PublishedEvent> {
-      return (await publishMany([input]))[0]!;
+    async publish(input: NewEvent, receiving?: ReadonlyMap<string, Endpoint[]>): Promise<PublishedEvent> {
+      return (await publishMany([input], receiving))[0]!;
     },
   };
 }

@@ -12,6 +12,7 @@ import { createEventTypeRepository } from '../db/event-type-repository';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { createPortalKeyRepository } from '../db/portal-key-repository';
+import { createPublishingContextReader } from '../db/publishing-context';
 import { createRateLimitRepository } from '../db/rate-limit-repository';
 import { createTenantRepository } from '../db/tenant-repository';
 import { createSecretBox } from '../domain/encryption';
@@ -71,6 +72,7 @@ export async function createHerald(config: Config, logger: Logger, opts: HeraldO
     apiKeys: createApiKeyRepository(pool),
     portalKey: createPortalKeyRepository(pool, secretBox),
     eventTypes: createEventTypeRepository(pool),
+    readPublishingContext: createPublishingContextReader(pool),
     endpoints,
     events,
     deliveries,

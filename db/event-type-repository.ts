@@ -48,18 +48,6 @@ export function createEventTypeRepository(pool: Pool) {
       return rows[0] && toEventType(rows[0]);
     },
 
-    /**
-     * What publishing an event checks first, in one round trip: whether its tenant exists, and
-     * the JSON Schema of its type (null when the type has none or is not in the catalog).
-     */
-    async publishingChecks(tenantId: string, type: string): Promise<{ tenantExists: boolean; schema: JsonSchema | null }> {
-      const { rows } = await pool.query<{ tenant_exists: boolean; schema: JsonSchema | null }>(
-        'SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1) AS tenant_exists, (SELECT schema FROM event_types WHERE name = $2) AS schema',
-        [tenantId, type],
-      );
-      return { tenantExists: rows[0]!.tenant_exists, schema: rows[0]!.schema };
-    },
-
     async get(name: string): Promise<StoredEventType | undefined> {
       const { rows } = await pool.query<EventTypeRow>('SELECT * FROM event_types WHERE name = $1', [name]);
       return rows[0] && toEventType(rows[0]);

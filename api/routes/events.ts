@@ -2,7 +2,7 @@ import type { AppDeps } from '../deps';
 import { notFound, Problem, validationFailed } from '../problems';
 import { EVENT_BODY_LIMIT_BYTES, idempotencyKeySchema, listEventsQuery, publishBatchSchema, publishEventSchema } from '../schemas/event';
 import { listScope, scopeOf } from '../scope';
-import { toNewEvent } from '../event-input';
+import { toNewEvents } from '../event-input';
 import { whyNoDelivery } from '../../app/why-no-delivery';
 import type { SecureRouter } from '../routing/secure-router';
 import { parseInput } from '../validate';
@@ -12,9 +12,9 @@ export function registerEventRoutes(router: SecureRouter, deps: AppDeps): void {
   router.post('/v1/events', 'api-key', async (ctx) => {
     const input = parseInput(publishEventSchema, ctx.state.body);
     const idempotencyKey = parseInput(idempotencyKeySchema.optional(), ctx.get('idempotency-key') || undefined, 'headers.idempotency-key');
-    const { event: newEvent, faults } = await toNewEvent(deps, ctx, input, idempotencyKey, '');
+    const { events, faults, receivingByTenant } = await toNewEvents(deps, ctx, [{ input, idempotencyKey, prefix: '' }]);
     if (faults.length > 0) throw validationFailed(faults);
-    const { event, deliveries } = await deps.publishEvent.publish(newEvent);
+    const { event, deliveries } = await deps.publishEvent.publish(events[0]!, receivingByTenant);
     // Publishing to nobody is not an error, but it should never be silent.
     const notice = deliveries.length === 0 ? whyNoDelivery(await deps.endpoints.listByTenant(event.tenantId), event) : undefined;
     ctx.status = 202;
@@ -27,10 +27,13 @@ export function registerEventRoutes(router: SecureRouter, deps: AppDeps): void {
     const oversize = (Array.isArray(raw?.events) ? raw.events : []).findIndex((e) => Buffer.byteLength(JSON.stringify(e)) > EVENT_BODY_LIMIT_BYTES);
     if (oversize >= 0) throw new Problem(413, 'Content Too Large', `events.${oversize} is larger than ${EVENT_BODY_LIMIT_BYTES / 1024} KB`);
     const input = parseInput(publishBatchSchema, raw);
-    const checked = await Promise.all(input.events.map((e, i) => toNewEvent(deps, ctx, e, e.idempotency_key, `events.${i}`)));
-    const faults = checked.flatMap((c) => c.faults);
+    const { events, faults, receivingByTenant } = await toNewEvents(
+      deps,
+      ctx,
+      input.events.map((e, i) => ({ input: e, idempotencyKey: e.idempotency_key, prefix: `events.${i}` })),
+    );
     if (faults.length > 0) throw validationFailed(faults);
-    const published = await deps.publishEvent.publishMany(checked.map((c) => c.event));
+    const published = await deps.publishEvent.publishMany(events, receivingByTenant);
     ctx.status = 202;
     ctx.body = { data: published.map((p) => ({ id: p.event.id, deliveries: p.deliveries.map((d) => ({ id: d.id, endpoint_id: d.endpointId })) })) };
   });

@@ -110,6 +110,43 @@ describe('routing and payload shaping', () => {
     assert.equal(res.body.errors[0].path, 'type');
   });
 
+  it('checks each event of a batch against its own tenant and type, and routes it to its own tenant\'s endpoints', async () => {
+    const everything = await receiver();
+    const { tenantId: first } = await createTenantWithEndpoint(stack, everything.url);
+    const paidOnly = await receiver();
+    const subscribed = await stack.api('POST', '/v1/endpoints', { tenant_id: first, url: paidOnly.url, event_types: ['invoice.settled'], verify: false });
+    assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
+    const other = await receiver();
+    const { tenantId: second } = await createTenantWithEndpoint(stack, other.url);
+    const created = await stack.api('POST', '/v1/event-types', {
+      name: 'invoice.settled',
+      description: 'An invoice was paid in full',
+      schema: { type: 'object', required: ['amount'], properties: { amount: { type: 'integer' } } },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const good = [
+      { tenant_id: first, type: 'design.exported', data: {} },
+      { tenant_id: first, type: 'invoice.settled', data: { amount: 12 } },
+      { tenant_id: second, type: 'invoice.settled', data: { amount: 7 } },
+    ];
+    const before = (await eventCount(stack, first)) + (await eventCount(stack, second));
+
+    const faulty = await stack.api('POST', '/v1/events/batch', {
+      events: [good[0], { ...good[1], data: { amount: 'twelve' } }, good[2], { ...good[0], tenant_id: 'tnt_00000000000000000000000000' }],
+    });
+    assert.equal(faulty.status, 422);
+    assert.deepEqual(faulty.body.errors.map((e: { path: string }) => e.path), ['events.1.data.amount', 'events.3.tenant_id']);
+    assert.equal((await eventCount(stack, first)) + (await eventCount(stack, second)), before);
+
+    const accepted = await stack.api('POST', '/v1/events/batch', { events: good });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.deepEqual(accepted.body.data.map((e: { deliveries: unknown[] }) => e.deliveries.length), [1, 2, 1]);
+    const [everythingGot, paidGot, otherGot] = await Promise.all([everything.waitFor(2), paidOnly.waitFor(1), other.waitFor(1)]);
+    assert.deepEqual(everythingGot!.map((r) => JSON.parse(r.body).type).sort(), ['design.exported', 'invoice.settled']);
+    assert.deepEqual(paidGot!.map((r) => JSON.parse(r.body).data), [{ amount: 12 }]);
+    assert.deepEqual(otherGot!.map((r) => JSON.parse(r.body).data), [{ amount: 7 }]);
+  });
+
   it('ingests a batch whole, or nothing of it when one event is invalid or too large', async () => {
     const hook = await receiver();
     const { tenantId } = await createTenantWithEndpoint(stack, hook.url);
