@@ -38,8 +38,9 @@ export async function toNewEvents(
     const key = JSON.stringify([tenantId, type]);
     let context = contexts.get(key);
     if (context === undefined) {
-      context = deps.readPublishingContext(tenantId, type, { withEndpoints: !withEndpoints.has(tenantId) });
-      if (!withEndpoints.has(tenantId)) withEndpoints.set(tenantId, context);
+      const firstOfTenant = !withEndpoints.has(tenantId);
+      context = deps.readPublishingContext(tenantId, type, { withEndpoints: firstOfTenant });
+      if (firstOfTenant) withEndpoints.set(tenantId, context);
       contexts.set(key, context);
     }
     return context;

@@ -16,7 +16,7 @@ type ContextRow = Partial<EndpointRow> & { pc_tenant_id: string | null; pc_schem
 /**
  * What publishing an event reads before it stores anything, in one round trip: whether its tenant
  * exists, the schema of its type, and (with `withEndpoints`) the tenant's receiving endpoints, one
- * row each. The schema comes on the first row only, so a large schema is not sent once per endpoint.
+ * row each. The schema comes on one row only, so a large schema is not sent once per endpoint.
  */
 export function createPublishingContextReader(pool: Pool) {
   return async function readPublishingContext(tenantId: string, type: string, opts: { withEndpoints: boolean }): Promise<PublishingContext> {
