@@ -28,8 +28,8 @@ describe('waiting deliveries evicted from a full worker cache', () => {
 
   it('wake up on the shared task queue, not the sticky queue of the worker that dropped them', async () => {
     const count = 6;
-    // Every first attempt meets a 503 that asks for a retry in 4 s; then the receiver is back.
-    const hook = await receiver(count);
+    // Every delivery's first attempt meets a 503 that asks for a retry in 4 s; its next one succeeds.
+    const hook = await receiverFailingFirstAttempts();
     const { tenantId } = await createTenantWithEndpoint(stack, hook.url, { retry: { delays: ['1s'] } });
     const deliveryIds: string[] = [];
     for (let i = 0; i < count; i++) deliveryIds.push((await publish(stack, tenantId, { data: { n: i } })).deliveries[0]!.id);
@@ -45,8 +45,17 @@ describe('waiting deliveries evicted from a full worker cache', () => {
     assert.ok(releasedCount >= count - CACHE_SIZE, `released ${releasedCount}`);
   });
 
-  async function receiver(failures: number) {
-    const script = Array.from({ length: failures }, () => respond(503, '', { 'retry-after': '4' }));
-    return harness.receiver(...script, respond(200));
+  /**
+   * Keyed by delivery, not by arrival order: on a slow machine a retry may arrive before a later
+   * delivery's first attempt, and a script by order would then answer that first attempt 200.
+   */
+  async function receiverFailingFirstAttempts() {
+    const seen = new Set<string>();
+    return harness.receiver((req, res) => {
+      const deliveryId = String(req.headers['webhook-id']);
+      const first = !seen.has(deliveryId);
+      seen.add(deliveryId);
+      return first ? respond(503, '', { 'retry-after': '4' })(req, res) : respond(200)(req, res);
+    });
   }
 });
