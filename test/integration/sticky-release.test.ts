@@ -5,6 +5,7 @@ import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fix
 import { respond } from '../helpers/receiver';
 import { useStack } from '../helpers/harness';
 import type { Stack } from '../helpers/stack';
+import { statusKey } from '../../workflows/search-attributes';
 
 const { EventType, TaskQueueKind } = temporal.api.enums.v1;
 const CACHE_SIZE = 2;
@@ -16,23 +17,39 @@ describe('waiting deliveries evicted from a full worker cache', () => {
     stack = harness.stack;
   });
 
-  /** The task queue kind of the workflow task that woke each delivery when its retry timer fired. */
+  /** The task queue kind of the workflow task that woke each delivery when its last retry timer fired. */
   async function wakeUpQueueKind(deliveryId: string) {
     const history = await stack.deps.temporal.workflow.getHandle(deliveryId).fetchHistory();
     const events = history.events ?? [];
-    const fired = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED);
+    const fired = events.map((e) => e.eventType).lastIndexOf(EventType.EVENT_TYPE_TIMER_FIRED);
     assert.ok(fired > 0, `${deliveryId} has no fired timer`);
     const scheduled = events.slice(fired).find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
     return scheduled?.workflowTaskScheduledEventAttributes?.taskQueue?.kind;
   }
 
+  /** Read from visibility (the server), not by a query, which would load the run into the small cache. */
+  async function waitUntilAllRetrying(deliveryIds: string[], timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const statuses = await Promise.all(deliveryIds.map(async (id) => (await stack.deps.temporal.workflow.getHandle(id).describe()).typedSearchAttributes.get(statusKey)));
+      if (statuses.every((s) => s === 'retrying')) return;
+      assert.ok(Date.now() < deadline, `not all deliveries wait on a retry: ${statuses.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   it('wake up on the shared task queue, not the sticky queue of the worker that dropped them', async () => {
     const count = 6;
-    // Every delivery's first attempt meets a 503 that asks for a retry in 4 s; its next one succeeds.
-    const hook = await receiverFailingFirstAttempts();
-    const { tenantId } = await createTenantWithEndpoint(stack, hook.url, { retry: { delays: ['1s'] } });
+    // The receiver answers 503 with a retry in 4 s until every delivery waits on its retry timer.
+    // Not "the first attempt of each": a worker evicting a run for room cancels its attempt in
+    // flight (the SDK does), and that attempt is sent again; it must meet the 503 too.
+    let receiverBack = false;
+    const hook = await harness.receiver((req, res) => (receiverBack ? respond(200) : respond(503, '', { 'retry-after': '4' }))(req, res));
+    const { tenantId } = await createTenantWithEndpoint(stack, hook.url, { retry: { delays: ['1s', '1s', '1s', '1s', '1s', '1s'] } });
     const deliveryIds: string[] = [];
     for (let i = 0; i < count; i++) deliveryIds.push((await publish(stack, tenantId, { data: { n: i } })).deliveries[0]!.id);
+    await waitUntilAllRetrying(deliveryIds);
+    receiverBack = true;
     for (const id of deliveryIds) await waitForStatus(stack, id, 'succeeded', 30_000);
 
     const kinds = await Promise.all(deliveryIds.map(wakeUpQueueKind));
@@ -44,18 +61,4 @@ describe('waiting deliveries evicted from a full worker cache', () => {
     const releasedCount = released.values.find((v) => v.labels.result === 'released')?.value ?? 0;
     assert.ok(releasedCount >= count - CACHE_SIZE, `released ${releasedCount}`);
   });
-
-  /**
-   * Keyed by delivery, not by arrival order: on a slow machine a retry may arrive before a later
-   * delivery's first attempt, and a script by order would then answer that first attempt 200.
-   */
-  async function receiverFailingFirstAttempts() {
-    const seen = new Set<string>();
-    return harness.receiver((req, res) => {
-      const deliveryId = String(req.headers['webhook-id']);
-      const first = !seen.has(deliveryId);
-      seen.add(deliveryId);
-      return first ? respond(503, '', { 'retry-after': '4' })(req, res) : respond(200)(req, res);
-    });
-  }
 });
