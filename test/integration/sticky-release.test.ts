@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
+import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
 import { respond } from '../helpers/receiver';
 import { useStack } from '../helpers/harness';
@@ -28,14 +29,12 @@ describe('waiting deliveries evicted from a full worker cache', () => {
   }
 
   /** Read from visibility (the server), not by a query, which would load the run into the small cache. */
-  async function waitUntilAllRetrying(deliveryIds: string[], timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  async function waitUntilAllRetrying(deliveryIds: string[]) {
+    await eventually(async () => {
       const statuses = await Promise.all(deliveryIds.map(async (id) => (await stack.deps.temporal.workflow.getHandle(id).describe()).typedSearchAttributes.get(statusKey)));
-      if (statuses.every((s) => s === 'retrying')) return;
-      assert.ok(Date.now() < deadline, `not all deliveries wait on a retry: ${statuses.join(', ')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      assert.ok(statuses.every((s) => s === 'retrying'), `not all deliveries wait on a retry: ${statuses.join(', ')}`);
+      return true;
+    }, 20_000);
   }
 
   it('wake up on the shared task queue, not the sticky queue of the worker that dropped them', async () => {
