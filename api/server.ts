@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createHerald } from '../composition/herald';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
+import { createHeraldWorker } from '../worker/create-worker';
 import { createApp } from './app';
 import type { AppDeps } from './deps';
 
@@ -47,13 +48,23 @@ async function drain(server: Server): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger: Logger = createLogger(config);
-  const herald = await createHerald(config, logger, { withWorker: false });
+  const herald = await createHerald(config, logger, { withWorker: config.apiWithWorker });
+  // Started before the API listens, so that no publish comes before the worker it starts on.
+  const worker = config.apiWithWorker ? await createHeraldWorker(herald) : undefined;
   const api = await startApiServer(herald);
-  logger.info({ url: api.url }, 'API listening');
+  const working = worker?.run();
+  // An API whose worker died would go on starting deliveries it can no longer run eagerly:
+  // exit, so that whatever supervises the process starts it again.
+  working?.catch((err) => {
+    logger.fatal({ err }, 'worker failed');
+    process.exit(1);
+  });
+  logger.info({ url: api.url, worker: worker !== undefined }, 'API listening');
   const stop = () => {
     logger.info('shutting down');
-    api
-      .stop()
+    // The worker stops itself on the same signals and lets its in-flight attempts finish (its
+    // shutdown grace); the API drains meanwhile, and the shared connections close after both.
+    Promise.all([api.stop(), working])
       .then(() => herald.close())
       .then(
         () => process.exit(0),

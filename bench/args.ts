@@ -25,8 +25,9 @@ export interface BenchOptions {
    */
   devServerArgs: string[];
   /**
-   * `separate`: the API and the worker as two processes (production); `single`: one process as
-   * under `npm start`, where deliveries start eagerly on the worker beside the API.
+   * `separate`: the API and the worker as two processes; `single`: one process, the API with its
+   * own worker (`npm start`, or HERALD_API_WITH_WORKER in production), where deliveries start
+   * eagerly on the worker beside the API.
    */
   topology: 'separate' | 'single';
   /** `dev`: the dev server on a SQLite file, as `npm start`; `cluster`: Temporal's own server on PostgreSQL, as `npm run cluster`. */

@@ -84,9 +84,11 @@ export async function startStack(opts: {
   const apiUrl = `http://127.0.0.1:${port}`;
   const temporal = { address: temporalServer.address, pid: temporalServer.pid, version: temporalServer.version };
   if (opts.topology === 'single') {
-    // `npm start` itself, with the server and database given: the API and the worker in one process.
-    log('starting Herald (API and worker in one process, as npm start runs them) ...');
-    const herald = spawnNode({ name: 'herald', script: 'dev/start.ts', env, nodeArgs: profileArgs(opts.profileDir, 'herald'), log });
+    // The API with its own worker, as production can run it (HERALD_API_WITH_WORKER) and as
+    // `npm start` runs them: the same dependencies and the same eager starts.
+    log('starting Herald (API and worker in one process) ...');
+    const together = { ...env, HERALD_API_WITH_WORKER: 'true' };
+    const herald = spawnNode({ name: 'herald', script: 'api/server.ts', env: together, nodeArgs: profileArgs(opts.profileDir, 'herald'), log });
     stops.push(() => herald.stop(40_000));
     await waitReady(`${apiUrl}/readyz`, herald);
     return { tmpDir, temporal, client, database, api: herald, apiUrl, worker: herald, workers: [herald], adminKey };

@@ -30,6 +30,7 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, '')).filter(Boolean)),
+  HERALD_API_WITH_WORKER: booleanFlag,
   HERALD_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(DEFAULT_WORKER_CONCURRENCY),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -66,6 +67,11 @@ export interface Config {
    * also the attempts in flight per worker (README, "Configuration").
    */
   workerConcurrency: number;
+  /**
+   * `npm run api` runs a worker in its own process too, so that its publishes start deliveries
+   * eagerly on it (README, "Production").
+   */
+  apiWithWorker: boolean;
   /** A standalone worker serves Prometheus metrics here (the API serves its own on /metrics). */
   metricsPort: number | undefined;
   /** When set, /metrics answers only `Authorization: Bearer <token>`; unset, it is public. */
@@ -113,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.HERALD_LOG_LEVEL,
     metricsPort: e.HERALD_METRICS_PORT,
     metricsToken: e.HERALD_METRICS_TOKEN,
+    apiWithWorker: e.HERALD_API_WITH_WORKER,
     maxCachedWorkflows: e.HERALD_WORKER_MAX_CACHED_WORKFLOWS,
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
     smtpUrl: e.SMTP_URL,
