@@ -5,6 +5,7 @@ import { createMaintenance, type MaintenanceDeps } from '../app/maintenance';
 import type { Metrics } from '../observability/metrics';
 import { attemptActivity } from './attempt-boundary';
 import { createFifoActivities } from './fifo';
+import { heartbeating } from './heartbeat';
 
 export type ActivityDeps = AttemptDeps &
   DeliveryFailedDeps &
@@ -21,7 +22,8 @@ export function createActivities(deps: ActivityDeps) {
     attemptDelivery: attemptActivity(createAttemptDelivery(deps), deps),
     ...createDeliveryFailedSteps(deps),
     notifyEndpointDisabled,
-    ...createMaintenance({ ...deps, notifyEndpointDisabled }),
+    // The maintenance workflow gives them a heartbeat timeout (workflows/maintenance.ts).
+    ...heartbeating(createMaintenance({ ...deps, notifyEndpointDisabled })),
     ...createFifoActivities(deps),
   };
 }
