@@ -29,15 +29,17 @@ describe('the maintenance workflow', () => {
   let releaseSilent: () => void = () => undefined;
   const silent = new Promise<void>((resolve) => (releaseSilent = resolve));
 
+  const workflowId = () => Context.current().info.workflowExecution?.workflowId ?? '';
+
   /** By workflow id: `silent-*` goes quiet on its first attempt, `slow-*` works past the heartbeat timeout. */
   async function startStrandedDeliveries(): Promise<number> {
-    const { workflowExecution, attempt } = Context.current().info;
-    attempts.push(`${workflowExecution.workflowId} #${attempt}`);
-    if (workflowExecution.workflowId.startsWith('silent-') && attempt === 1) {
+    const { attempt } = Context.current().info;
+    attempts.push(`${workflowId()} #${attempt}`);
+    if (workflowId().startsWith('silent-') && attempt === 1) {
       await silent;
       return -1;
     }
-    if (workflowExecution.workflowId.startsWith('slow-')) await sleep(SLOW_WORK_MS);
+    if (workflowId().startsWith('slow-')) await sleep(SLOW_WORK_MS);
     return 7;
   }
 
@@ -59,8 +61,7 @@ describe('the maintenance workflow', () => {
       workflowsPath: require.resolve('../../workflows'),
       activities: {
         ...scripted,
-        startStrandedDeliveries: (...args: []) =>
-          Context.current().info.workflowExecution.workflowId.startsWith('slow-') ? slowOnes.startStrandedDeliveries(...args) : startStrandedDeliveries(),
+        startStrandedDeliveries: () => (workflowId().startsWith('slow-') ? slowOnes.startStrandedDeliveries() : startStrandedDeliveries()),
       },
     });
     running = worker.run();
