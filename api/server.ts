@@ -49,9 +49,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger: Logger = createLogger(config);
   const herald = await createHerald(config, logger, { withWorker: config.apiWithWorker });
-  // Started before the API listens, so that no publish comes before the worker it starts on.
+  // Running before the API listens, so that no publish comes before the worker it starts on.
   const worker = config.apiWithWorker ? await createHeraldWorker(herald) : undefined;
-  const api = await startApiServer(herald);
   const working = worker?.run();
   // An API whose worker died would go on starting deliveries it can no longer run eagerly:
   // exit, so that whatever supervises the process starts it again.
@@ -59,6 +58,7 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'worker failed');
     process.exit(1);
   });
+  const api = await startApiServer(herald);
   logger.info({ url: api.url, worker: worker !== undefined }, 'API listening');
   const stop = () => {
     logger.info('shutting down');
