@@ -9,7 +9,7 @@ function table(rows: string[][]): string {
 }
 
 const pct = (p: Percentiles | null | undefined) => (p ? `${p.p50} / ${p.p90} / ${p.p99}` : '-');
-const num = (n: number | undefined) => (n === undefined ? '-' : String(n));
+const num = (n: number | null | undefined) => (n == null ? '-' : String(n));
 
 export function formatReport(r: BenchResults): string {
   const m = r.machine;
@@ -55,7 +55,7 @@ export function formatReport(r: BenchResults): string {
   }
   const hb = r.latency_breakdown_ms;
   if (hb.herald_half_load || hb.baseline_half_load) {
-    const steps = ['publish_to_workflow_start', 'workflow_start_to_first_task', 'first_task', 'task_to_activity_start', 'activity_start_to_receipt'] as const;
+    const steps = ['publish_to_workflow_start', 'workflow_start_to_first_task', 'task_start_to_receipt', 'first_task', 'task_to_activity_start', 'activity_start_to_receipt'] as const;
     lines.push(
       '',
       'Where the time goes at half load (mean ms, from workflow histories)',
