@@ -8,7 +8,7 @@ import { createHerald } from '../../composition/herald';
 import { loadConfig } from '../../config/config';
 import { migrate } from '../../db/migrate';
 import { createPool } from '../../db/pool';
-import { freePort } from '../../dev/free-port';
+import { freePortBelow32768 } from '../../dev/free-port-below';
 import { startTemporalDevServer } from '../../dev/temporal-dev-server';
 import { findTemporalCli } from '../../dev/temporal-cli';
 import { generateMasterKey } from '../../domain/encryption';
@@ -38,6 +38,15 @@ export interface ApiResponse {
 }
 
 /**
+ * Ports for a dev server that is restarted on them: below the range outgoing connections use, so
+ * that none takes them while it is down (a worker reconnecting to it may even connect to itself).
+ */
+async function portsToRestartOn(): Promise<{ port: number; uiPort: number }> {
+  const port = await freePortBelow32768();
+  return { port, uiPort: await freePortBelow32768('127.0.0.1', new Set([port])) };
+}
+
+/**
  * Herald as a user runs it, in-process: a real Temporal dev server, a fresh PostgreSQL
  * database, the worker and the API on loopback. One per test file.
  */
@@ -47,7 +56,7 @@ export async function startStack(env: Record<string, string> = {}, opts: StackOp
     runtimeInstalled = true;
   }
   const cliPath = await findTemporalCli();
-  const temporalOpts = opts.temporalDbFile ? { cliPath, dbFile: opts.temporalDbFile, port: await freePort(), uiPort: await freePort() } : { cliPath };
+  const temporalOpts = opts.temporalDbFile ? { cliPath, dbFile: opts.temporalDbFile, ...(await portsToRestartOn()) } : { cliPath };
   let temporal = await startTemporalDevServer(temporalOpts);
   const database = opts.databaseUrl ? await migrated(opts.databaseUrl) : await createTestDatabase();
   const adminKey = `admin_${randomBytes(16).toString('hex')}`;

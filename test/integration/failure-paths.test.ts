@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { freePort } from '../../dev/free-port';
+import { freePortBelow32768 } from '../../dev/free-port-below';
 import { eventually } from '../helpers/eventually';
 import { createTenantWithEndpoint, publish, waitForStatus } from '../helpers/fixtures';
 import { useStack } from '../helpers/harness';
@@ -17,9 +17,11 @@ const metricValue = async (harness: ReturnType<typeof useStack>, name: string, l
 describe('with the SMTP server down', () => {
   let smtpPort: number;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
-  // The alert mail goes to a port nobody listens on, until the test starts a server there.
+  // The alert mail goes to a port nobody listens on, until the test starts a server there; below
+  // the kernel's range for outgoing connections, so that none takes it meanwhile (not even the
+  // mailer's own, connected to itself).
   const harness = useStack(async () => {
-    smtpPort = await freePort();
+    smtpPort = await freePortBelow32768();
     return { SMTP_URL: `smtp://127.0.0.1:${smtpPort}` };
   });
   after(async () => smtp?.close());
@@ -150,7 +152,7 @@ describe('auto-disable while the mail fails', () => {
   let smtpPort: number;
   let smtp: Awaited<ReturnType<typeof startSmtpServer>> | undefined;
   const harness = useStack(async () => {
-    smtpPort = await freePort();
+    smtpPort = await freePortBelow32768();
     return { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, HERALD_AUTO_DISABLE_AFTER: '2s', HERALD_MAINTENANCE_INTERVAL: '1s' };
   });
   after(async () => smtp?.close());
