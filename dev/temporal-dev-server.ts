@@ -86,6 +86,11 @@ async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   // the dev server's SQLite, adding one changes the namespace, not that metadata, so the refresh
   // shows nothing new. Off: about 18 % more deliveries/s in the bench (README "Performance").
   args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
+  // How often a history shard may read its queue of tasks to hand on to matching: a new workflow's
+  // first task (unless started eagerly), a retry's once its timer fired. The dev server has one
+  // shard, and at Temporal's default of 20 reads/s such a task waited about 25 ms before a worker
+  // could take it (README "Performance"). Reads happen only when tasks are waiting.
+  args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200');
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
