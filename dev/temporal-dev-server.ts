@@ -89,7 +89,9 @@ async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   // How often a history shard may read its queue of tasks to hand on to matching: a new workflow's
   // first task (unless started eagerly), a retry's once its timer fired. The dev server has one
   // shard, and at Temporal's default of 20 reads/s such a task waited about 25 ms before a worker
-  // could take it (README "Performance"). Reads happen only when tasks are waiting.
+  // could take it (README "Performance"). Reads happen only when tasks are waiting, but each one
+  // costs the shard bookkeeping that grows with the tasks handed on lately: while a large backlog's
+  // timers fire, that bookkeeping is the server's largest cost (README "Performance", backlogs).
   args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200');
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 
