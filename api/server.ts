@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { createHerald } from '../composition/herald';
+import { createHerald, type Herald } from '../composition/herald';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
 import { createHeraldWorker } from '../worker/create-worker';
@@ -8,7 +8,7 @@ import { createApp } from './app';
 import type { AppDeps } from './deps';
 
 /** Starts the API on config.port over `deps`; resolves once listening, with a stop() that drains it. */
-export async function startApiServer(deps: AppDeps): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
+async function startApiServer(deps: AppDeps): Promise<{ server: Server; url: string; stop(): Promise<void> }> {
   const { config, logger } = deps;
   if (config.urlPolicy.allowPrivateTargets) {
     logger.warn('HERALD_ALLOW_PRIVATE_TARGETS=true: http and private/loopback targets are allowed (development and tests only)');
@@ -45,41 +45,66 @@ async function drain(server: Server): Promise<void> {
   clearTimeout(cut);
 }
 
+export interface RunningService {
+  url: string;
+  /**
+   * Settles once a SIGINT or SIGTERM has stopped the API (drained) and the worker (its in-flight
+   * attempts finished, or handed back); rejects at once if the worker fails.
+   */
+  stopped: Promise<void>;
+}
+
+/**
+ * Serves the API over `herald` until SIGINT or SIGTERM, with a Temporal worker in this process
+ * when `withWorker`: publishes then hand each new delivery's first workflow task to it (eager
+ * start). The caller closes `herald` once `stopped` settles. Used by `npm run api` and `npm start`.
+ */
+export async function runService(herald: Herald, { withWorker }: { withWorker: boolean }): Promise<RunningService> {
+  // Running before the API listens, so that no publish comes before the worker it starts on.
+  const worker = withWorker ? await createHeraldWorker(herald) : undefined;
+  const working = worker?.run() ?? Promise.resolve();
+  // Observed through `stopped`; this only keeps a failure before then from counting as unhandled.
+  working.catch(() => undefined);
+  let api: Awaited<ReturnType<typeof startApiServer>>;
+  try {
+    api = await startApiServer(herald);
+  } catch (err) {
+    await worker?.shutdown().catch(() => undefined);
+    throw err;
+  }
+  // The worker stops itself on the same signals (the Temporal SDK's own handlers) and lets its
+  // in-flight attempts finish within its shutdown grace; the API drains meanwhile.
+  const signalled = new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  const drained = signalled.then(() => {
+    herald.logger.info('shutting down');
+    return api.stop();
+  });
+  // An API whose worker died would go on starting deliveries it can no longer run eagerly: fail
+  // at once, so that whatever supervises the process starts it again.
+  return { url: api.url, stopped: Promise.all([drained, working]).then(() => undefined) };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger: Logger = createLogger(config);
   const herald = await createHerald(config, logger, { withWorker: config.apiWithWorker });
-  // Running before the API listens, so that no publish comes before the worker it starts on.
-  const worker = config.apiWithWorker ? await createHeraldWorker(herald) : undefined;
-  const working = worker?.run();
-  // An API whose worker died would go on starting deliveries it can no longer run eagerly:
-  // exit, so that whatever supervises the process starts it again.
-  working?.catch((err) => {
+  const service = await runService(herald, { withWorker: config.apiWithWorker });
+  logger.info({ url: service.url, worker: config.apiWithWorker }, 'API listening');
+  try {
+    await service.stopped;
+  } catch (err) {
     logger.fatal({ err }, 'worker failed');
     process.exit(1);
-  });
-  const api = await startApiServer(herald);
-  logger.info({ url: api.url, worker: worker !== undefined }, 'API listening');
-  const stop = () => {
-    logger.info('shutting down');
-    // The worker stops itself on the same signals and lets its in-flight attempts finish (its
-    // shutdown grace); the API drains meanwhile, and the shared connections close after both.
-    Promise.all([api.stop(), working])
-      .then(() => herald.close())
-      .then(
-        () => process.exit(0),
-        (err) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.once('SIGINT', stop).once('SIGTERM', stop);
+  }
+  await herald.close();
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -2,11 +2,10 @@
 // server with its Web UI unless TEMPORAL_ADDRESS is set, a PostgreSQL of its own unless
 // DATABASE_URL is set, then migrations, the worker and the API in this one process.
 import path from 'node:path';
-import { startApiServer } from '../api/server';
+import { runService } from '../api/server';
 import { createHerald } from '../composition/herald';
 import { loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
-import { createHeraldWorker } from '../worker/create-worker';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { findTemporalCli } from './temporal-cli';
@@ -53,26 +52,22 @@ async function main(): Promise<void> {
     // to the worker beside it (eager start).
     const herald = await createHerald(config, logger, { withWorker: true });
     stops.push(herald.close);
-    const worker = await createHeraldWorker(herald);
-    stops.push(worker.shutdown);
-    const api = await startApiServer(herald);
-    stops.push(api.stop);
-    const running = worker.run();
+    const service = await runService(herald, { withWorker: true });
 
     console.log(
       [
         '',
         'Herald is running.',
-        `  API:          ${api.url}`,
+        `  API:          ${service.url}`,
         `  Temporal UI:  ${config.temporal.uiUrl}`,
         `  Admin key:    ${config.adminKey}`,
-        `  Try:          curl -H "Authorization: Bearer ${config.adminKey}" ${api.url}/v1/tenants`,
+        `  Try:          curl -H "Authorization: Bearer ${config.adminKey}" ${service.url}/v1/tenants`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),
     );
-    // The Temporal worker stops itself on SIGINT/SIGTERM; once it has, stop the rest.
-    await running;
+    // Until Ctrl-C or SIGTERM has stopped the API and the worker; then the rest stops.
+    await service.stopped;
   } finally {
     await stopAll();
   }
