@@ -12,6 +12,7 @@ COPY . .
 ENV NODE_ENV=production
 USER node
 
-# node is PID 1 itself: `npx tsx` puts npm, sh and the tsx launcher in between, and npm does not
-# pass SIGTERM on, so the graceful shutdown (README, "Production": stopping) would never run.
+# node is PID 1 itself: `npx tsx` would put npm, sh and the tsx launcher in between, and the shell
+# dies of the SIGTERM npm passes on without passing it further, so the graceful shutdown (README,
+# "Production": stopping) would never run.
 CMD ["node", "--import", "tsx", "api/server.ts"]
