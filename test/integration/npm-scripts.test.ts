@@ -80,7 +80,9 @@ describe('npm run api, stopped by SIGTERM to npm alone', () => {
     }
 
     npm.kill('SIGTERM');
-    const [code, signal] = await Promise.race([npmExited, sleep(EXIT_TIMEOUT_MS).then(() => assert.fail(`npm did not exit within ${EXIT_TIMEOUT_MS} ms:\n${output}`))]);
+    // Unref'd: once npm has exited, a pending timeout must not hold the test process open.
+    const timedOut = sleep(EXIT_TIMEOUT_MS, undefined, { ref: false }).then(() => assert.fail(`npm did not exit within ${EXIT_TIMEOUT_MS} ms:\n${output}`));
+    const [code, signal] = await Promise.race([npmExited, timedOut]);
     assert.equal(code, 0, `npm exited with ${code ?? signal}:\n${output}`);
     assert.ok(shutdownLogged, `the API ran its own graceful stop:\n${output}`);
     assert.equal(await answers(healthz), false, 'nothing serves on the API port once npm has exited');
