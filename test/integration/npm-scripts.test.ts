@@ -3,12 +3,12 @@
 // signal only to its direct child, so Herald must be that child, not a shell or a launcher in
 // between that would die and leave Herald running (README, "Production": stopping).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../dev/free-port';
+import { startProcess } from '../../dev/managed-process';
+import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -36,7 +36,12 @@ describe('npm run api, stopped by SIGTERM to npm alone', () => {
   it('stops the API and its worker, and npm exits after them', async (t) => {
     const port = await freePort();
     const healthz = `http://127.0.0.1:${port}/healthz`;
-    const npm = spawn('npm', ['run', '--silent', 'api'], {
+    let shutdownLogged = false;
+    // In a process group of its own (startProcess), so that whatever it leaves behind can be found.
+    const npm = startProcess({
+      name: 'npm run api',
+      command: 'npm',
+      args: ['run', '--silent', 'api'],
       cwd: ROOT,
       // A worker of its own on a queue of its own: the signal must reach it too.
       env: {
@@ -47,44 +52,31 @@ describe('npm run api, stopped by SIGTERM to npm alone', () => {
         TEMPORAL_TASK_QUEUE: `npm-scripts-${port}`,
         HERALD_LOG_LEVEL: 'info',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // A group of its own, so that whatever it leaves behind can be found and stopped below.
-      detached: true,
+      onLine: (line) => (shutdownLogged ||= line.includes('shutting down')),
     });
-    let output = '';
-    let shutdownLogged = false;
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-4000);
-      shutdownLogged ||= output.includes('shutting down');
-    };
-    npm.stdout.on('data', keep);
-    npm.stderr.on('data', keep);
-    const npmExited = once(npm, 'exit');
     t.after(() => {
       // Whatever the script left running (what this test is about) must not outlive the test;
       // it would also hold the output pipes open and keep this process from ending.
       try {
-        process.kill(-npm.pid!, 'SIGKILL');
+        process.kill(-npm.pid, 'SIGKILL');
       } catch {
         // the group is empty: nothing was left
       }
-      npm.stdout.destroy();
-      npm.stderr.destroy();
+      npm.child.stdout?.destroy();
+      npm.child.stderr?.destroy();
     });
 
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!(await answers(healthz))) {
-      assert.equal(npm.exitCode, null, `npm run api exited before serving:\n${output}`);
-      assert.ok(Date.now() < deadline, `npm run api did not serve within ${READY_TIMEOUT_MS} ms:\n${output}`);
-      await sleep(200);
-    }
+    await eventually(async () => {
+      assert.ok(npm.isRunning(), `npm run api exited before serving:\n${npm.outputTail()}`);
+      return (await answers(healthz)) || undefined;
+    }, READY_TIMEOUT_MS, 200).catch((err) => assert.fail(`npm run api did not serve: ${err}\n${npm.outputTail()}`));
 
-    npm.kill('SIGTERM');
+    npm.child.kill('SIGTERM');
     // Unref'd: once npm has exited, a pending timeout must not hold the test process open.
-    const timedOut = sleep(EXIT_TIMEOUT_MS, undefined, { ref: false }).then(() => assert.fail(`npm did not exit within ${EXIT_TIMEOUT_MS} ms:\n${output}`));
-    const [code, signal] = await Promise.race([npmExited, timedOut]);
-    assert.equal(code, 0, `npm exited with ${code ?? signal}:\n${output}`);
-    assert.ok(shutdownLogged, `the API ran its own graceful stop:\n${output}`);
+    const timedOut = sleep(EXIT_TIMEOUT_MS, undefined, { ref: false }).then(() => assert.fail(`npm did not exit within ${EXIT_TIMEOUT_MS} ms:\n${npm.outputTail()}`));
+    const exit = await Promise.race([npm.exited, timedOut]);
+    assert.equal(exit, 'code 0', `npm exited with ${exit}:\n${npm.outputTail()}`);
+    assert.ok(shutdownLogged, `the API ran its own graceful stop:\n${npm.outputTail()}`);
     assert.equal(await answers(healthz), false, 'nothing serves on the API port once npm has exited');
   });
 });
