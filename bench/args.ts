@@ -19,6 +19,8 @@ export interface BenchOptions {
   phases: Set<Phase>;
   /** Diagnostic: `memory` runs the dev server without its SQLite file (not what `npm start` does). */
   temporalDb: 'file' | 'memory';
+  /** Comparison: `all` keeps every visibility index in the dev server's new SQLite file (dev/dev-server-visibility-indexes.ts). */
+  devVisibilityIndexes: 'trimmed' | 'all';
   /**
    * Diagnostic: flags added to the dev server's command line, e.g. `--sqlite-pragma=journal_mode=WAL`
    * or `--dynamic-config-value=system.enableActivityEagerExecution=true`.
@@ -41,7 +43,7 @@ export type Phase = (typeof PHASES)[number];
 
 const USAGE = `npm run bench -- [--events N] [--endpoints M] [--backlog K] [--out FILE]
   [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,floor,backlog]
-  [--topology separate|single] [--temporal dev|cluster] [--workers N] [--temporal-db file|memory] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
+  [--topology separate|single] [--temporal dev|cluster] [--workers N] [--temporal-db file|memory] [--dev-visibility-indexes trimmed|all] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -64,6 +66,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       profile: { type: 'string' },
       phases: { type: 'string' },
       'temporal-db': { type: 'string' },
+      'dev-visibility-indexes': { type: 'string' },
       'sqlite-pragma': { type: 'string', multiple: true },
       'dev-server-arg': { type: 'string', multiple: true },
       topology: { type: 'string' },
@@ -86,6 +89,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (temporal !== 'dev' && temporal !== 'cluster') throw new Error(`--temporal must be dev or cluster\n${USAGE}`);
   const temporalDb = values['temporal-db'] ?? 'file';
   if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`--temporal-db must be file or memory\n${USAGE}`);
+  const devVisibilityIndexes = values['dev-visibility-indexes'] ?? 'trimmed';
+  if (devVisibilityIndexes !== 'trimmed' && devVisibilityIndexes !== 'all') throw new Error(`--dev-visibility-indexes must be trimmed or all\n${USAGE}`);
   return {
     events: positiveInt('events', values.events, 2000),
     endpoints: positiveInt('endpoints', values.endpoints, 4),
@@ -97,6 +102,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     profileDir: values.profile,
     phases,
     temporalDb,
+    devVisibilityIndexes,
     devServerArgs: [...(values['sqlite-pragma'] ?? []).map((p) => `--sqlite-pragma=${p}`), ...(values['dev-server-arg'] ?? [])],
     topology,
     temporal,

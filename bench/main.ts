@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     const stack = await startStack({
       profileDir: opts.profileDir,
       temporalDb: opts.temporalDb,
+      devVisibilityIndexes: opts.devVisibilityIndexes,
       devServerArgs: opts.devServerArgs,
       topology: opts.topology,
       temporal: opts.temporal,
@@ -107,6 +108,7 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
       concurrency: opts.concurrency,
       half_seconds: opts.halfSeconds,
       temporal_db: opts.temporalDb,
+      dev_visibility_indexes: opts.devVisibilityIndexes,
       dev_server_args: opts.devServerArgs,
       topology: opts.topology,
       temporal: opts.temporal,

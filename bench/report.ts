@@ -22,6 +22,7 @@ export function formatReport(r: BenchResults): string {
   if (r.config.temporal_db !== 'file' || r.config.dev_server_args.length > 0) {
     lines.push(`Temporal dev server changed for diagnosis: db ${r.config.temporal_db} ${r.config.dev_server_args.join(' ')}`);
   }
+  if (r.config.dev_visibility_indexes === 'all') lines.push('Temporal dev server with all of its visibility indexes, for comparison');
   lines.push('');
   const h = r.herald;
   const half = r.half_load;

@@ -17,6 +17,7 @@ export interface BenchResults {
     half_seconds: number;
     /** Diagnostics only: anything but `file` and no extra flags is not the server `npm start` runs. */
     temporal_db: 'file' | 'memory';
+    dev_visibility_indexes: 'trimmed' | 'all';
     dev_server_args: string[];
     topology: 'separate' | 'single';
     temporal: 'dev' | 'cluster';

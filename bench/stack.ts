@@ -43,6 +43,7 @@ export interface Stack {
 export async function startStack(opts: {
   profileDir: string | undefined;
   temporalDb: 'file' | 'memory';
+  devVisibilityIndexes: 'trimmed' | 'all';
   devServerArgs: string[];
   topology: 'separate' | 'single';
   temporal: 'dev' | 'cluster';
@@ -116,7 +117,7 @@ interface BenchTemporal {
 
 /** The dev server as `npm start` runs it (a SQLite file), unless told otherwise for diagnosis. */
 async function startDevServer(
-  opts: { temporalDb: 'file' | 'memory'; devServerArgs: string[] },
+  opts: { temporalDb: 'file' | 'memory'; devVisibilityIndexes: 'trimmed' | 'all'; devServerArgs: string[] },
   tmpDir: string,
   stops: (() => Promise<void>)[],
   log: (m: string) => void,
@@ -130,6 +131,7 @@ async function startDevServer(
   const devServer = await startTemporalDevServer({
     cliPath: serverPath,
     ...(inFile && { dbFile: path.join(tmpDir, 'temporal.db') }),
+    visibilityIndexes: opts.devVisibilityIndexes,
     log: (m) => serverLog?.(`[temporal] ${m}`),
   });
   serverLog = undefined;

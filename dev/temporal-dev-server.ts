@@ -1,13 +1,14 @@
 // Runs `temporal server start-dev` (Temporal server + Web UI in one process) for `npm start` and
 // the integration tests when TEMPORAL_ADDRESS is unset (README, "Quick start").
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
+import { dropUnusedVisibilityIndexes } from './dev-server-visibility-indexes';
 import { freePort } from './free-port';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -35,9 +36,16 @@ export interface DevServerOptions {
   cliPath: string;
   /** SQLite file that keeps workflows across restarts; in memory when absent. */
   dbFile?: string;
-  port?: number;
-  uiPort?: number;
+  /** Free ports are picked when absent. */
+  port?: number | undefined;
+  uiPort?: number | undefined;
   namespace?: string;
+  /**
+   * 'trimmed' (default): a db file created here keeps only the visibility indexes lists use
+   * (dev/dev-server-visibility-indexes.ts). 'all': Temporal's schema as the CLI creates it, for
+   * comparison in the bench.
+   */
+  visibilityIndexes?: 'trimmed' | 'all';
   log?: (m: string) => void;
 }
 
@@ -45,6 +53,46 @@ export interface DevServerOptions {
 const PORT_RACE_ATTEMPTS = 3;
 
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<TemporalDevServer> {
+  const trimmed = (opts.visibilityIndexes ?? 'trimmed') === 'trimmed';
+  // With 'all', the CLI creates a missing file itself, with the same schema.
+  if (opts.dbFile && trimmed && !(await exists(opts.dbFile))) await createDevServerDatabase({ ...opts, dbFile: opts.dbFile });
+  return startRetryingPortRaces({ ...opts, journal: 'wal' });
+}
+
+/**
+ * Creates a dev server database file. The CLI sets its schema up only in a file that does not
+ * exist yet, and uses an existing one as it is; so a first run on free ports creates the file and
+ * stops, and then the visibility indexes no list uses are dropped from it (unless
+ * `visibilityIndexes` is 'all'). That first run keeps SQLite's rollback journal: the CLI exits
+ * without checkpointing a WAL, which would leave the new schema outside the file. Should the
+ * indexes not be dropped, the server runs with all of them: slower, no less correct.
+ */
+export async function createDevServerDatabase(opts: DevServerOptions & { dbFile: string }): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  const creator = await startRetryingPortRaces({ ...opts, port: undefined, uiPort: undefined, journal: 'rollback' });
+  await creator.stop();
+  if (opts.visibilityIndexes === 'all') return;
+  try {
+    const dropped = await dropUnusedVisibilityIndexes(opts.dbFile);
+    log(`created ${opts.dbFile} without the ${dropped.length} visibility indexes no list uses`);
+  } catch (err) {
+    log(`kept all visibility indexes in ${opts.dbFile}: ${(err as Error).message}`);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How the SQLite file (if any) keeps its journal: WAL for speed, or a rollback journal. */
+type RunOptions = DevServerOptions & { journal: 'wal' | 'rollback' };
+
+async function startRetryingPortRaces(opts: RunOptions): Promise<TemporalDevServer> {
   const portsPicked = opts.port === undefined || opts.uiPort === undefined;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -56,7 +104,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Te
   }
 }
 
-async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
+async function startOnce(opts: RunOptions): Promise<TemporalDevServer> {
   const log = opts.log ?? (() => undefined);
   const namespace = opts.namespace ?? 'default';
   const port = opts.port ?? (await freePort());
@@ -72,7 +120,8 @@ async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
     // WAL without a sync per commit: about 4x the throughput (npm run bench). A crash of any
     // process loses nothing; only an OS crash or power cut could lose the last commits, which is
     // acceptable for a development server (production runs Temporal on PostgreSQL).
-    args.push('--db-filename', path.resolve(opts.dbFile), '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
+    args.push('--db-filename', path.resolve(opts.dbFile));
+    if (opts.journal === 'wal') args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
   // The server hands an activity scheduled by a workflow task straight back to the worker that
   // completed it, saving a poll round trip per attempt.
