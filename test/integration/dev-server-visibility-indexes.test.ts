@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { UNUSED_VISIBILITY_INDEXES, visibilityIndexNames } from '../../dev/dev-server-visibility-indexes';
 import { findTemporalCli } from '../../dev/temporal-cli';
-import { createDevServerDatabase, startTemporalDevServer, type TemporalDevServer } from '../../dev/temporal-dev-server';
+import { createDevServerDatabase, startTemporalDevServer } from '../../dev/temporal-dev-server';
 import { SEARCH_ATTRIBUTES, tenantIdKey } from '../../workflows/search-attributes';
 import { eventually } from '../helpers/eventually';
 
@@ -29,11 +29,11 @@ describe('the dev server database', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function withServer<T>(dbFile: string, use: (client: Client, server: TemporalDevServer) => Promise<T>): Promise<T> {
+  async function withServer<T>(dbFile: string, use: (client: Client) => Promise<T>): Promise<T> {
     const server = await startTemporalDevServer({ cliPath, dbFile });
     const connection = await Connection.connect({ address: server.address });
     try {
-      return await use(new Client({ connection }), server);
+      return await use(new Client({ connection }));
     } finally {
       await connection.close();
       await server.stop();
