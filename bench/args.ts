@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { VisibilityIndexes } from '../dev/dev-server-visibility-indexes';
 
 export interface BenchOptions {
   /** Events published in the full-load phase; each fans out to every endpoint. */
@@ -20,7 +21,7 @@ export interface BenchOptions {
   /** Diagnostic: `memory` runs the dev server without its SQLite file (not what `npm start` does). */
   temporalDb: 'file' | 'memory';
   /** Comparison: `all` keeps every visibility index in the dev server's new SQLite file (dev/dev-server-visibility-indexes.ts). */
-  devVisibilityIndexes: 'trimmed' | 'all';
+  devVisibilityIndexes: VisibilityIndexes;
   /**
    * Diagnostic: flags added to the dev server's command line, e.g. `--sqlite-pragma=journal_mode=WAL`
    * or `--dynamic-config-value=system.enableActivityEagerExecution=true`.

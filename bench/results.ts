@@ -1,3 +1,4 @@
+import type { VisibilityIndexes } from '../dev/dev-server-visibility-indexes';
 import type { BacklogResult } from './backlog';
 import type { BaselineResult } from './baseline-load';
 import type { FloorResult } from './floor-load';
@@ -17,7 +18,7 @@ export interface BenchResults {
     half_seconds: number;
     /** Diagnostics only: anything but `file` and no extra flags is not the server `npm start` runs. */
     temporal_db: 'file' | 'memory';
-    dev_visibility_indexes: 'trimmed' | 'all';
+    dev_visibility_indexes: VisibilityIndexes;
     dev_server_args: string[];
     topology: 'separate' | 'single';
     temporal: 'dev' | 'cluster';

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import type { VisibilityIndexes } from '../dev/dev-server-visibility-indexes';
 import { freePort } from '../dev/free-port';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { startTemporalServer } from '../dev/temporal-server';
@@ -43,7 +44,7 @@ export interface Stack {
 export async function startStack(opts: {
   profileDir: string | undefined;
   temporalDb: 'file' | 'memory';
-  devVisibilityIndexes: 'trimmed' | 'all';
+  devVisibilityIndexes: VisibilityIndexes;
   devServerArgs: string[];
   topology: 'separate' | 'single';
   temporal: 'dev' | 'cluster';
@@ -117,7 +118,7 @@ interface BenchTemporal {
 
 /** The dev server as `npm start` runs it (a SQLite file), unless told otherwise for diagnosis. */
 async function startDevServer(
-  opts: { temporalDb: 'file' | 'memory'; devVisibilityIndexes: 'trimmed' | 'all'; devServerArgs: string[] },
+  opts: { temporalDb: 'file' | 'memory'; devVisibilityIndexes: VisibilityIndexes; devServerArgs: string[] },
   tmpDir: string,
   stops: (() => Promise<void>)[],
   log: (m: string) => void,

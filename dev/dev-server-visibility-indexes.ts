@@ -8,6 +8,9 @@ import initSqlJs, { type Database } from 'sql.js';
 
 const VISIBILITY_TABLE = 'executions_visibility';
 
+/** 'trimmed': without UNUSED_VISIBILITY_INDEXES; 'all': Temporal's schema as the CLI creates it. */
+export type VisibilityIndexes = 'trimmed' | 'all';
+
 /**
  * The indexes dropped. Kept: the default list's index, the columns the Web UI filters by (workflow
  * id, type, status, execution time, task queue), those its schedule pages and Temporal's own
@@ -34,9 +37,6 @@ export const UNUSED_VISIBILITY_INDEXES = [
 
 // https://www.sqlite.org/fileformat.html#the_database_header
 const HEADER_MAGIC = 'SQLite format 3\0';
-const WRITE_VERSION_OFFSET = 18;
-const READ_VERSION_OFFSET = 19;
-const ROLLBACK_JOURNAL_VERSION = 1;
 
 /**
  * Drops UNUSED_VISIBILITY_INDEXES from a dev server database that no process has open, and returns
@@ -84,11 +84,6 @@ async function openClosedDatabase(dbFile: string): Promise<Database> {
   for (const suffix of ['-wal', '-journal']) {
     if (await isNonEmptyFile(dbFile + suffix)) throw new Error(`${dbFile}${suffix} exists: the database is open or was not closed cleanly`);
   }
-  // A file last used in WAL mode says so in its header; with no WAL file beside it (checked above)
-  // it is complete, and opening it in the rollback-journal mode sql.js's in-memory copy needs is
-  // safe. The CLI's journal_mode=WAL pragma turns WAL back on when it next opens the file.
-  bytes[WRITE_VERSION_OFFSET] = ROLLBACK_JOURNAL_VERSION;
-  bytes[READ_VERSION_OFFSET] = ROLLBACK_JOURNAL_VERSION;
   const SQL = await initSqlJs();
   return new SQL.Database(bytes);
 }

@@ -1,14 +1,15 @@
 // Runs `temporal server start-dev` (Temporal server + Web UI in one process) for `npm start` and
 // the integration tests when TEMPORAL_ADDRESS is unset (README, "Quick start").
 import { spawn } from 'node:child_process';
-import { access, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
-import { dropUnusedVisibilityIndexes } from './dev-server-visibility-indexes';
+import { dropUnusedVisibilityIndexes, type VisibilityIndexes } from './dev-server-visibility-indexes';
 import { freePort } from './free-port';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -45,7 +46,7 @@ export interface DevServerOptions {
    * (dev/dev-server-visibility-indexes.ts). 'all': Temporal's schema as the CLI creates it, for
    * comparison in the bench.
    */
-  visibilityIndexes?: 'trimmed' | 'all';
+  visibilityIndexes?: VisibilityIndexes;
   log?: (m: string) => void;
 }
 
@@ -55,7 +56,7 @@ const PORT_RACE_ATTEMPTS = 3;
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<TemporalDevServer> {
   const trimmed = (opts.visibilityIndexes ?? 'trimmed') === 'trimmed';
   // With 'all', the CLI creates a missing file itself, with the same schema.
-  if (opts.dbFile && trimmed && !(await exists(opts.dbFile))) await createDevServerDatabase({ ...opts, dbFile: opts.dbFile });
+  if (opts.dbFile && trimmed && !existsSync(opts.dbFile)) await createDevServerDatabase({ ...opts, dbFile: opts.dbFile });
   return startRetryingPortRaces({ ...opts, journal: 'wal' });
 }
 
@@ -77,15 +78,6 @@ export async function createDevServerDatabase(opts: DevServerOptions & { dbFile:
     log(`created ${opts.dbFile} without the ${dropped.length} visibility indexes no list uses`);
   } catch (err) {
     log(`kept all visibility indexes in ${opts.dbFile}: ${(err as Error).message}`);
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
   }
 }
 
