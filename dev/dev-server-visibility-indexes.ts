@@ -8,14 +8,17 @@ import initSqlJs, { type Database } from 'sql.js';
 
 const VISIBILITY_TABLE = 'executions_visibility';
 
-/** 'trimmed': without UNUSED_VISIBILITY_INDEXES; 'all': Temporal's schema as the CLI creates it. */
+/**
+ * 'trimmed': without UNUSED_VISIBILITY_INDEXES and the unused keyword columns' indexes; 'all':
+ * Temporal's schema as the CLI creates it.
+ */
 export type VisibilityIndexes = 'trimmed' | 'all';
 
 /**
- * The indexes dropped. Kept: the default list's index, the columns the Web UI filters by (workflow
- * id, type, status, execution time, task queue), those its schedule pages and Temporal's own
- * namespace division filter read, and all ten keyword columns, which hold Herald's search
- * attributes (the CLI assigns them to keyword columns in no fixed order).
+ * The indexes always dropped. Kept: the default list's index, the columns the Web UI filters by
+ * (workflow id, type, status, execution time, task queue), those its schedule pages and Temporal's
+ * own namespace division filter read, and the keyword columns that hold Herald's search attributes
+ * (unusedKeywordIndexes).
  */
 export const UNUSED_VISIBILITY_INDEXES = [
   'by_history_length',
@@ -35,18 +38,36 @@ export const UNUSED_VISIBILITY_INDEXES = [
   ...['bool', 'datetime', 'double', 'int'].flatMap((type) => ['01', '02', '03'].map((n) => `by_${type}_${n}`)),
 ] as const;
 
+const KEYWORD_COLUMNS = Array.from({ length: 10 }, (_, i) => `Keyword${String(i + 1).padStart(2, '0')}`);
+
+/** The index of one of the ten keyword columns: Keyword03 is indexed by by_keyword_03. */
+export function keywordIndexName(column: string): string {
+  return `by_keyword_${column.slice('Keyword'.length)}`;
+}
+
+/**
+ * The indexes of the keyword columns no search attribute was given. The CLI gives each namespace's
+ * attributes keyword columns in no fixed order (a namespace's `customSearchAttributeAliases` says
+ * which), so only the columns that no namespace uses can go. An attribute added later may land on
+ * one of them: lists by it then scan the table, as lists by any dropped column do.
+ */
+export function unusedKeywordIndexes(keywordColumnsInUse: ReadonlySet<string>): string[] {
+  return KEYWORD_COLUMNS.filter((column) => !keywordColumnsInUse.has(column)).map(keywordIndexName);
+}
+
 // https://www.sqlite.org/fileformat.html#the_database_header
 const HEADER_MAGIC = 'SQLite format 3\0';
 
 /**
- * Drops UNUSED_VISIBILITY_INDEXES from a dev server database that no process has open, and returns
- * the names dropped. The file is replaced by rename, so a crash leaves the old file or the new one.
+ * Drops UNUSED_VISIBILITY_INDEXES, and `alsoUnused`, from a dev server database that no process has
+ * open, and returns the names dropped. The file is replaced by rename, so a crash leaves the old
+ * file or the new one.
  */
-export async function dropUnusedVisibilityIndexes(dbFile: string): Promise<string[]> {
+export async function dropUnusedVisibilityIndexes(dbFile: string, alsoUnused: readonly string[] = []): Promise<string[]> {
   const db = await openClosedDatabase(dbFile);
   try {
     const present = new Set(indexNames(db));
-    const dropped = UNUSED_VISIBILITY_INDEXES.filter((name) => present.has(name));
+    const dropped = [...UNUSED_VISIBILITY_INDEXES, ...alsoUnused].filter((name) => present.has(name));
     if (dropped.length === 0) return [];
     db.run(`BEGIN; ${dropped.map((name) => `DROP INDEX "${name}";`).join(' ')} COMMIT;`);
     const replacement = `${dbFile}.trimmed`;

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
-import { dropUnusedVisibilityIndexes, type VisibilityIndexes } from './dev-server-visibility-indexes';
+import { dropUnusedVisibilityIndexes, unusedKeywordIndexes, type VisibilityIndexes } from './dev-server-visibility-indexes';
 import { freePort } from './free-port';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -62,22 +63,59 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Te
 
 /**
  * Creates a dev server database file. The CLI sets its schema up only in a file that does not
- * exist yet, and uses an existing one as it is; so a first run on free ports creates the file and
- * stops, and then the visibility indexes no list uses are dropped from it (unless
- * `visibilityIndexes` is 'all'). That first run keeps SQLite's rollback journal: the CLI exits
- * without checkpointing a WAL, which would leave the new schema outside the file. Should the
- * indexes not be dropped, the server runs with all of them: slower, no less correct.
+ * exist yet, and uses an existing one as it is; so a first run on free ports creates the file,
+ * says which keyword columns its namespaces' search attributes were given, and stops, and then the
+ * visibility indexes no list uses are dropped from it (unless `visibilityIndexes` is 'all'). That
+ * first run keeps SQLite's rollback journal: the CLI exits without checkpointing a WAL, which would
+ * leave the new schema outside the file. Should the indexes not be dropped, the server runs with
+ * all of them (or all keyword indexes, should the columns not be known): slower, no less correct.
  */
 export async function createDevServerDatabase(opts: DevServerOptions & { dbFile: string }): Promise<void> {
   const log = opts.log ?? (() => undefined);
   const creator = await startRetryingPortRaces({ ...opts, port: undefined, uiPort: undefined, journal: 'rollback' });
-  await creator.stop();
+  let unusedKeywords: string[] = [];
+  try {
+    if (opts.visibilityIndexes !== 'all') unusedKeywords = unusedKeywordIndexes(await keywordColumnsInUse(creator.address, creator.namespace));
+  } catch (err) {
+    log(`kept the keyword columns' visibility indexes in ${opts.dbFile}: ${(err as Error).message}`);
+  } finally {
+    await creator.stop();
+  }
   if (opts.visibilityIndexes === 'all') return;
   try {
-    const dropped = await dropUnusedVisibilityIndexes(opts.dbFile);
+    const dropped = await dropUnusedVisibilityIndexes(opts.dbFile, unusedKeywords);
     log(`created ${opts.dbFile} without the ${dropped.length} visibility indexes no list uses`);
   } catch (err) {
     log(`kept all visibility indexes in ${opts.dbFile}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The columns (Keyword01..10 and the like) that hold a search attribute in any namespace of the
+ * server at `address`. Throws unless Herald's namespace shows a column for each of Herald's
+ * attributes: a CLI that kept the assignment elsewhere must not cost Herald's lists their indexes.
+ */
+async function keywordColumnsInUse(address: string, heraldNamespace: string): Promise<Set<string>> {
+  const connection = await Connection.connect({ address });
+  try {
+    const columns = new Set<string>();
+    const heraldAttributesSeen = new Set<string>();
+    let nextPageToken: Uint8Array | null = null;
+    do {
+      const page: temporal.api.workflowservice.v1.ListNamespacesResponse = await connection.workflowService.listNamespaces({ pageSize: 100, nextPageToken });
+      for (const namespace of page.namespaces) {
+        for (const [column, attribute] of Object.entries(namespace.config?.customSearchAttributeAliases ?? {})) {
+          columns.add(column);
+          if (namespace.namespaceInfo?.name === heraldNamespace) heraldAttributesSeen.add(attribute);
+        }
+      }
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : null;
+    } while (nextPageToken);
+    const unseen = SEARCH_ATTRIBUTE_KEYS.filter((key) => !heraldAttributesSeen.has(key.name));
+    if (unseen.length > 0) throw new Error(`namespace ${heraldNamespace} shows no column for ${unseen.map((key) => key.name).join(', ')}`);
+    return columns;
+  } finally {
+    await connection.close();
   }
 }
 
