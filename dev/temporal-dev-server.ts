@@ -91,8 +91,8 @@ export async function createDevServerDatabase(opts: DevServerOptions & { dbFile:
 }
 
 /**
- * The columns (Keyword01..10 and the like) that hold a search attribute in any namespace of the
- * server at `address`. Throws unless Herald's namespace shows a column for each of Herald's
+ * The visibility columns (Keyword03, Int01, ...) that hold a search attribute in any namespace of
+ * the server at `address`. Throws unless Herald's namespace shows a column for each of Herald's
  * attributes: a CLI that kept the assignment elsewhere must not cost Herald's lists their indexes.
  */
 async function keywordColumnsInUse(address: string, heraldNamespace: string): Promise<Set<string>> {
