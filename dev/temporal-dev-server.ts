@@ -174,7 +174,10 @@ async function startOnce(opts: RunOptions): Promise<TemporalDevServer> {
   args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200');
   for (const key of SEARCH_ATTRIBUTE_KEYS) args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Go collects garbage each time its heap doubles (GOGC=100); at 200 the server took about 6 % less
+  // CPU per delivery for about 70 MB more memory (README "Performance"). A GOGC already set wins.
+  const env = { ...process.env, GOGC: process.env.GOGC ?? '200' };
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<string>((resolve) => {
     child.on('exit', (code, signal) => resolve(signal ?? `code ${code}`));
     child.on('error', (err) => resolve(err.message));
