@@ -73,15 +73,15 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Te
 export async function createDevServerDatabase(opts: DevServerOptions & { dbFile: string }): Promise<void> {
   const log = opts.log ?? (() => undefined);
   const creator = await startRetryingPortRaces({ ...opts, port: undefined, uiPort: undefined, journal: 'rollback' });
+  if (opts.visibilityIndexes === 'all') return creator.stop();
   let unusedKeywords: string[] = [];
   try {
-    if (opts.visibilityIndexes !== 'all') unusedKeywords = unusedKeywordIndexes(await keywordColumnsInUse(creator.address, creator.namespace));
+    unusedKeywords = unusedKeywordIndexes(await keywordColumnsInUse(creator.address, creator.namespace));
   } catch (err) {
     log(`kept the keyword columns' visibility indexes in ${opts.dbFile}: ${(err as Error).message}`);
   } finally {
     await creator.stop();
   }
-  if (opts.visibilityIndexes === 'all') return;
   try {
     const dropped = await dropUnusedVisibilityIndexes(opts.dbFile, unusedKeywords);
     log(`created ${opts.dbFile} without the ${dropped.length} visibility indexes no list uses`);
