@@ -8,6 +8,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts && npm cache clean --force
 
 COPY . .
+# Workers load this bundle instead of running webpack as they start (README, "Production"); it
+# records the sources it was built from, and a worker refuses it once they differ.
+RUN npm run build:workflows
+ENV HERALD_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
 # Set after `npm ci`, which would otherwise leave out the dev dependencies.
 ENV NODE_ENV=production
 USER node

@@ -33,6 +33,7 @@ const envSchema = z.object({
   HERALD_API_WITH_WORKER: booleanFlag,
   HERALD_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(2).max(1000).default(DEFAULT_WORKER_CONCURRENCY),
+  HERALD_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HERALD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HERALD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -67,6 +68,11 @@ export interface Config {
    * also the attempts in flight per worker (README, "Configuration").
    */
   workerConcurrency: number;
+  /**
+   * A workflow bundle built ahead of time (npm run build:workflows) for workers to load instead of
+   * bundling the workflow sources when they start; undefined: bundle at start.
+   */
+  workflowBundlePath: string | undefined;
   /**
    * `npm run api` runs a worker in its own process too, so that its publishes start deliveries
    * eagerly on it (README, "Production").
@@ -122,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiWithWorker: e.HERALD_API_WITH_WORKER,
     maxCachedWorkflows: e.HERALD_WORKER_MAX_CACHED_WORKFLOWS,
     workerConcurrency: e.HERALD_WORKER_CONCURRENCY,
+    workflowBundlePath: e.HERALD_WORKFLOW_BUNDLE,
     smtpUrl: e.SMTP_URL,
     alertFrom: e.HERALD_ALERT_FROM,
     publicUrl: e.HERALD_PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../config/config';
+import { buildWorkflowBundle } from '../worker/workflow-bundle';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 import { freePortBelow32768 } from './free-port-below';
 import { apiReady, startHeraldProcess, workerReady, type HeraldProcess } from './herald-process';
@@ -95,6 +96,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const databaseUrl = opts.databaseUrl ?? DEFAULT_DATABASE_URL;
   await ensureDatabase(databaseUrl, log);
   env.DATABASE_URL = databaseUrl;
+  // As the Docker image does: one workflow bundle for every worker, built here once, instead of each
+  // worker (and each restart) running webpack (README "Production").
+  if (!env.HERALD_WORKFLOW_BUNDLE) {
+    env.HERALD_WORKFLOW_BUNDLE = path.join(dataDir, 'workflow-bundle.js');
+    const { sources } = await buildWorkflowBundle(env.HERALD_WORKFLOW_BUNDLE);
+    log(`workflow bundle built from ${sources} source files: ${env.HERALD_WORKFLOW_BUNDLE}`);
+  }
   // Per-process settings are set below; inherited ones would make every process fight for one port.
   delete env.PORT;
   delete env.HERALD_METRICS_PORT;

@@ -6,6 +6,7 @@ import { ensureSearchAttributes } from '../temporal/search-attribute-registratio
 import type { HeraldSinks } from '../workflows/sinks';
 import { EvictionAwareWorker } from './eviction-aware-worker';
 import { StickyRelease } from './sticky-release';
+import { workflowCodeOptions } from './workflow-bundle';
 
 export interface HeraldWorker {
   worker: Worker;
@@ -41,8 +42,7 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    interceptors: { workflowModules: [require.resolve('../workflows/interceptors')] },
+    ...workflowCodeOptions(config.workflowBundlePath),
     activities: createActivities(herald),
     sinks,
     // An attempt runs inside its workflow task (a local activity), so a slot is held for the whole
