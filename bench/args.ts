@@ -37,6 +37,11 @@ export interface BenchOptions {
   temporal: 'dev' | 'cluster';
   /** Worker processes under the separate topology. */
   workers: number;
+  /**
+   * `prebuilt` (default): workers load a workflow bundle the bench builds first, as the Docker image
+   * does (HERALD_WORKFLOW_BUNDLE); `at-start`: each worker bundles the workflow sources as it starts.
+   */
+  workflowBundle: 'prebuilt' | 'at-start';
 }
 
 export const PHASES = ['herald', 'half', 'baseline', 'floor', 'backlog'] as const;
@@ -44,7 +49,7 @@ export type Phase = (typeof PHASES)[number];
 
 const USAGE = `npm run bench -- [--events N] [--endpoints M] [--backlog K] [--out FILE]
   [--concurrency C] [--half-seconds S] [--deadline S] [--profile DIR] [--phases herald,half,baseline,floor,backlog]
-  [--topology separate|single] [--temporal dev|cluster] [--workers N] [--temporal-db file|memory] [--dev-visibility-indexes trimmed|all] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
+  [--topology separate|single] [--temporal dev|cluster] [--workers N] [--workflow-bundle prebuilt|at-start] [--temporal-db file|memory] [--dev-visibility-indexes trimmed|all] [--sqlite-pragma NAME=VALUE]... [--dev-server-arg=--FLAG=VALUE]...`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -73,6 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       topology: { type: 'string' },
       temporal: { type: 'string' },
       workers: { type: 'string' },
+      'workflow-bundle': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +98,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (temporalDb !== 'file' && temporalDb !== 'memory') throw new Error(`--temporal-db must be file or memory\n${USAGE}`);
   const devVisibilityIndexes = values['dev-visibility-indexes'] ?? 'trimmed';
   if (devVisibilityIndexes !== 'trimmed' && devVisibilityIndexes !== 'all') throw new Error(`--dev-visibility-indexes must be trimmed or all\n${USAGE}`);
+  const workflowBundle = values['workflow-bundle'] ?? 'prebuilt';
+  if (workflowBundle !== 'prebuilt' && workflowBundle !== 'at-start') throw new Error(`--workflow-bundle must be prebuilt or at-start\n${USAGE}`);
   return {
     events: positiveInt('events', values.events, 2000),
     endpoints: positiveInt('endpoints', values.endpoints, 4),
@@ -108,5 +116,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     topology,
     temporal,
     workers: positiveInt('workers', values.workers, 1),
+    workflowBundle,
   };
 }

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       topology: opts.topology,
       temporal: opts.temporal,
       workers: opts.workers,
+      workflowBundle: opts.workflowBundle,
       stops,
       log: say,
     });
@@ -113,6 +114,7 @@ async function runPhases(opts: BenchOptions, ctx: PhaseContext): Promise<BenchRe
       topology: opts.topology,
       temporal: opts.temporal,
       workers: opts.workers,
+      workflow_bundle: opts.workflowBundle,
     },
     machine: machineInfo(stack.temporal.version, stack.database.version),
     database: stack.database.kind,

@@ -23,6 +23,7 @@ export function formatReport(r: BenchResults): string {
     lines.push(`Temporal dev server changed for diagnosis: db ${r.config.temporal_db} ${r.config.dev_server_args.join(' ')}`);
   }
   if (r.config.dev_visibility_indexes === 'all') lines.push('Temporal dev server with all of its visibility indexes, for comparison');
+  if (r.config.workflow_bundle === 'at-start') lines.push('workers bundle the workflow sources as they start, for comparison (no prebuilt bundle)');
   lines.push('');
   const h = r.herald;
   const half = r.half_load;

@@ -23,6 +23,7 @@ export interface BenchResults {
     topology: 'separate' | 'single';
     temporal: 'dev' | 'cluster';
     workers: number;
+    workflow_bundle: 'prebuilt' | 'at-start';
   };
   machine: MachineInfo;
   database: 'local' | 'embedded';
