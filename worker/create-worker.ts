@@ -5,6 +5,7 @@ import { ensureMaintenanceSchedule } from '../temporal/maintenance-schedule';
 import { ensureSearchAttributes } from '../temporal/search-attribute-registration';
 import type { HeraldSinks } from '../workflows/sinks';
 import { EvictionAwareWorker } from './eviction-aware-worker';
+import { limitHeapGrowth } from './heap-growth';
 import { StickyRelease } from './sticky-release';
 import { workflowCodeOptions } from './workflow-bundle';
 
@@ -38,6 +39,8 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     // During replay too: a run rebuilt from its history into this cache may be waiting on a timer.
     cache: { timerStarted: { fn: (info) => stickyRelease.timerStarted(info), callDuringReplay: true } },
   };
+  // Before the workflow thread starts, so that its heap is held to the same growth.
+  limitHeapGrowth();
   const worker = await EvictionAwareWorker.createEvictionAware({
     connection,
     namespace: config.temporal.namespace,
