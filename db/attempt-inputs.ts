@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import type { Endpoint, EndpointSecret } from '../domain/endpoint';
 import type { SecretBox } from '../domain/encryption';
 import type { StoredEvent } from '../domain/event';
-import { toEndpoint, type EndpointRow } from './endpoint-rows';
+import { ENDPOINT_ROW_COLUMNS, toEndpoint, type EndpointRow } from './endpoint-rows';
+import { columnList, preparedStatement } from './prepared-statement';
 
 export interface AttemptInputs {
   endpoint: Endpoint | undefined;
@@ -27,20 +28,23 @@ type InputsRow = Partial<EndpointRow> & {
 const SECRETS = `FROM endpoint_secrets s WHERE s.endpoint_id = $1 AND (s.expires_at IS NULL OR s.expires_at > now())
   ORDER BY s.expires_at IS NULL DESC, s.created_at DESC`;
 
+const readInputs = preparedStatement(
+  'attempt-inputs',
+  `SELECT ${columnList(ENDPOINT_ROW_COLUMNS, 'ep')}, ev.id AS ev_id, ev.tenant_id AS ev_tenant_id, ev.type AS ev_type,
+     ev.occurred_at AS ev_occurred_at, ev.data AS ev_data, ev.metadata AS ev_metadata, ev.idempotency_key AS ev_idempotency_key,
+     ev.created_at AS ev_created_at,
+     ARRAY(SELECT s.secret_encrypted ${SECRETS}) AS secret_tokens,
+     ARRAY(SELECT s.expires_at ${SECRETS}) AS secret_expiries
+   FROM (SELECT 1) AS one LEFT JOIN endpoints ep ON ep.id = $1 LEFT JOIN events ev ON ev.id = $2`,
+);
+
 /**
  * Everything one attempt reads, in one round trip: the endpoint as it is now (so changes apply
  * from the next attempt), the event, and the secrets that still sign. Either row may be gone.
  */
 export function createAttemptInputsReader(pool: Pool, secretBox: SecretBox) {
   return async function loadAttemptInputs(endpointId: string, eventId: string): Promise<AttemptInputs> {
-    const { rows } = await pool.query<InputsRow>(
-      `SELECT ep.*, ev.id AS ev_id, ev.tenant_id AS ev_tenant_id, ev.type AS ev_type, ev.occurred_at AS ev_occurred_at,
-         ev.data AS ev_data, ev.metadata AS ev_metadata, ev.idempotency_key AS ev_idempotency_key, ev.created_at AS ev_created_at,
-         ARRAY(SELECT s.secret_encrypted ${SECRETS}) AS secret_tokens,
-         ARRAY(SELECT s.expires_at ${SECRETS}) AS secret_expiries
-       FROM (SELECT 1) AS one LEFT JOIN endpoints ep ON ep.id = $1 LEFT JOIN events ev ON ev.id = $2`,
-      [endpointId, eventId],
-    );
+    const { rows } = await pool.query<InputsRow>(readInputs([endpointId, eventId]));
     const row = rows[0]!;
     return {
       endpoint: row.id ? toEndpoint(row as EndpointRow) : undefined,

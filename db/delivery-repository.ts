@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { AttemptRecord, DeliveryRef } from '../domain/delivery';
 import type { Scope } from '../domain/scope';
 import { insertDeliveries } from './delivery-rows';
+import { preparedStatement } from './prepared-statement';
 
 interface DeliveryRow {
   id: string;
@@ -49,6 +50,22 @@ const toAttempt = (r: AttemptRow): AttemptRecord => ({
   error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
 });
 
+// Run once per attempt and once per batch of workflow starts (db/prepared-statement.ts).
+const recordAttemptRow = preparedStatement(
+  'record-attempt',
+  `INSERT INTO delivery_attempts (delivery_id, number, trigger, started_at, duration_ms, request_url, request_headers,
+     response_status, response_headers, response_body, error_code, error_message)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+   ON CONFLICT (delivery_id, number) DO UPDATE SET trigger = EXCLUDED.trigger, started_at = EXCLUDED.started_at,
+     duration_ms = EXCLUDED.duration_ms, request_url = EXCLUDED.request_url, request_headers = EXCLUDED.request_headers,
+     response_status = EXCLUDED.response_status, response_headers = EXCLUDED.response_headers,
+     response_body = EXCLUDED.response_body, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message`,
+);
+const markWorkflowsStarted = preparedStatement(
+  'mark-workflows-started',
+  'UPDATE deliveries SET workflow_started_at = now() WHERE id = ANY($1) AND workflow_started_at IS NULL',
+);
+
 export function createDeliveryRepository(pool: Pool) {
   return {
     async get(id: string, scope: Scope = {}) {
@@ -69,7 +86,7 @@ export function createDeliveryRepository(pool: Pool) {
 
     async markStarted(ids: string[]): Promise<void> {
       if (ids.length === 0) return;
-      await pool.query('UPDATE deliveries SET workflow_started_at = now() WHERE id = ANY($1) AND workflow_started_at IS NULL', [ids]);
+      await pool.query(markWorkflowsStarted([ids]));
     },
 
     /** Outbox rows whose workflow start was never confirmed (the API died between commit and start). */
@@ -85,13 +102,7 @@ export function createDeliveryRepository(pool: Pool) {
     /** Idempotent: a retried activity that recorded before crashing overwrites its own row. */
     async recordAttempt(a: AttemptRecord): Promise<void> {
       await pool.query(
-        `INSERT INTO delivery_attempts (delivery_id, number, trigger, started_at, duration_ms, request_url, request_headers,
-           response_status, response_headers, response_body, error_code, error_message)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (delivery_id, number) DO UPDATE SET trigger = EXCLUDED.trigger, started_at = EXCLUDED.started_at,
-           duration_ms = EXCLUDED.duration_ms, request_url = EXCLUDED.request_url, request_headers = EXCLUDED.request_headers,
-           response_status = EXCLUDED.response_status, response_headers = EXCLUDED.response_headers,
-           response_body = EXCLUDED.response_body, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message`,
+        recordAttemptRow(
         [
           a.deliveryId,
           a.number,
@@ -105,7 +116,7 @@ export function createDeliveryRepository(pool: Pool) {
           a.response?.body ?? null,
           a.error?.code ?? null,
           a.error?.message ?? null,
-        ],
+        ]),
       );
     },
 

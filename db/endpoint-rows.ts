@@ -25,6 +25,29 @@ export interface EndpointRow {
   updated_at: Date;
 }
 
+/** Every column an EndpointRow holds, for statements that name their columns (db/prepared-statement.ts). */
+export const ENDPOINT_ROW_COLUMNS: Record<keyof EndpointRow, true> = {
+  id: true,
+  tenant_id: true,
+  url: true,
+  description: true,
+  event_types: true,
+  filter: true,
+  retry: true,
+  timeout_ms: true,
+  signature: true,
+  headers: true,
+  rate_limit: true,
+  ordering: true,
+  transform: true,
+  status: true,
+  disabled_reason: true,
+  health: true,
+  metadata: true,
+  created_at: true,
+  updated_at: true,
+};
+
 export const COLUMNS: Record<keyof EndpointSettings, string> = {
   url: 'url',
   description: 'description',

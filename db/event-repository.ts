@@ -5,6 +5,7 @@ import type { NewEvent, PublishedEvent, Recipient, StoredEvent } from '../domain
 import type { Scope } from '../domain/scope';
 import { decodeCursor, toPage, type Page } from './pagination';
 import { insertDeliveries } from './delivery-rows';
+import { columnList, preparedStatement } from './prepared-statement';
 import { inTransaction } from './transaction';
 
 interface EventRow {
@@ -17,6 +18,17 @@ interface EventRow {
   idempotency_key: string | null;
   created_at: Date;
 }
+
+const EVENT_ROW_COLUMNS: Record<keyof EventRow, true> = {
+  id: true,
+  tenant_id: true,
+  type: true,
+  occurred_at: true,
+  data: true,
+  metadata: true,
+  idempotency_key: true,
+  created_at: true,
+};
 
 const toEvent = (r: EventRow): StoredEvent => ({
   id: r.id,
@@ -39,6 +51,20 @@ const deliveryRef = (eventId: string, event: Pick<NewEvent, 'tenantId' | 'type'>
   eventType: event.type,
   ordered: r.ordering === 'fifo',
 });
+
+/** The common publish, one event and its unordered deliveries, in one statement. */
+const insertEventAlone = preparedStatement(
+  'insert-event-alone',
+  `WITH ev AS (
+     INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+     RETURNING ${columnList(EVENT_ROW_COLUMNS, 'events')}
+   ), d AS (
+     INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
+     SELECT d.id, ev.id, d.endpoint_id, ev.tenant_id, ev.type, false FROM ev, unnest($8::text[], $9::text[]) AS d(id, endpoint_id)
+   )
+   SELECT ${columnList(EVENT_ROW_COLUMNS, 'ev')} FROM ev`,
+);
 
 export function createEventRepository(pool: Pool) {
   return {
@@ -99,15 +125,7 @@ export function createEventRepository(pool: Pool) {
     const id = newId('evt');
     const deliveries = recipients.map((r) => deliveryRef(id, event, r));
     const inserted = await pool.query<EventRow>(
-      `WITH ev AS (
-         INSERT INTO events (id, tenant_id, type, occurred_at, data, metadata, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING *
-       ), d AS (
-         INSERT INTO deliveries (id, event_id, endpoint_id, tenant_id, event_type, ordered)
-         SELECT d.id, ev.id, d.endpoint_id, ev.tenant_id, ev.type, false FROM ev, unnest($8::text[], $9::text[]) AS d(id, endpoint_id)
-       )
-       SELECT * FROM ev`,
-      [...eventParams(id, event), deliveries.map((d) => d.id), deliveries.map((d) => d.endpointId)],
+      insertEventAlone([...eventParams(id, event), deliveries.map((d) => d.id), deliveries.map((d) => d.endpointId)]),
     );
     if (inserted.rows[0]) return { event: toEvent(inserted.rows[0]), deliveries, created: true };
     return firstPublished(pool, event);

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { Endpoint } from '../domain/endpoint';
 import type { JsonSchema } from '../domain/event-schema';
-import { toEndpoint, type EndpointRow } from './endpoint-rows';
+import { ENDPOINT_ROW_COLUMNS, toEndpoint, type EndpointRow } from './endpoint-rows';
+import { columnList, preparedStatement } from './prepared-statement';
 
 export interface PublishingContext {
   tenantExists: boolean;
@@ -13,6 +14,16 @@ export interface PublishingContext {
 
 type ContextRow = Partial<EndpointRow> & { pc_tenant_id: string | null; pc_schema: JsonSchema | null };
 
+const readContext = preparedStatement(
+  'publishing-context',
+  `SELECT t.id AS pc_tenant_id,
+     CASE WHEN row_number() OVER () = 1 THEN (SELECT schema FROM event_types WHERE name = $2) END AS pc_schema,
+     ${columnList(ENDPOINT_ROW_COLUMNS, 'ep')}
+   FROM (SELECT 1) AS one
+   LEFT JOIN tenants t ON t.id = $1
+   LEFT JOIN endpoints ep ON $3 AND ep.tenant_id = t.id AND ep.status = 'active'`,
+);
+
 /**
  * What publishing an event reads before it stores anything, in one round trip: whether its tenant
  * exists, the schema of its type, and (with `withEndpoints`) the tenant's receiving endpoints, one
@@ -20,15 +31,7 @@ type ContextRow = Partial<EndpointRow> & { pc_tenant_id: string | null; pc_schem
  */
 export function createPublishingContextReader(pool: Pool) {
   return async function readPublishingContext(tenantId: string, type: string, opts: { withEndpoints: boolean }): Promise<PublishingContext> {
-    const { rows } = await pool.query<ContextRow>(
-      `SELECT t.id AS pc_tenant_id,
-         CASE WHEN row_number() OVER () = 1 THEN (SELECT schema FROM event_types WHERE name = $2) END AS pc_schema,
-         ep.*
-       FROM (SELECT 1) AS one
-       LEFT JOIN tenants t ON t.id = $1
-       LEFT JOIN endpoints ep ON $3 AND ep.tenant_id = t.id AND ep.status = 'active'`,
-      [tenantId, type, opts.withEndpoints],
-    );
+    const { rows } = await pool.query<ContextRow>(readContext([tenantId, type, opts.withEndpoints]));
     return {
       tenantExists: rows[0]!.pc_tenant_id !== null,
       // One row carries it, not necessarily the first one returned.
