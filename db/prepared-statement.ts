@@ -10,7 +10,7 @@ import type { QueryConfig } from 'pg';
  * which a process of the previous release would hit during a rolling upgrade.
  */
 export function preparedStatement(name: string, text: string): (values: unknown[]) => QueryConfig {
-  const star = /\b(?:SELECT|RETURNING)\s+\*|\b\w+\.\*|,\s*\*/i.exec(text);
+  const star = /\b(?:SELECT(?:\s+(?:ALL|DISTINCT(?:\s+ON\s*\([^)]*\))?))?|RETURNING)\s+\*|[\w")]\s*\.\s*\*|,\s*\*/i.exec(text);
   if (star) throw new Error(`prepared statement ${name} reads "${star[0]}": name its columns`);
   return (values) => ({ name, text, values });
 }

@@ -21,7 +21,7 @@ const readContext = preparedStatement(
      ${columnList(ENDPOINT_ROW_COLUMNS, 'ep')}
    FROM (SELECT 1) AS one
    LEFT JOIN tenants t ON t.id = $1
-   LEFT JOIN endpoints ep ON $3 AND ep.tenant_id = t.id AND ep.status = 'active'`,
+   LEFT JOIN endpoints ep ON ep.tenant_id = $3 AND ep.tenant_id = t.id AND ep.status = 'active'`,
 );
 
 /**
@@ -31,7 +31,9 @@ const readContext = preparedStatement(
  */
 export function createPublishingContextReader(pool: Pool) {
   return async function readPublishingContext(tenantId: string, type: string, opts: { withEndpoints: boolean }): Promise<PublishingContext> {
-    const { rows } = await pool.query<ContextRow>(readContext([tenantId, type, opts.withEndpoints]));
+    // $3 is the tenant again, or null to skip its endpoints: a prepared statement's generic plan
+    // skips the endpoints scan on `= NULL`, where a boolean flag would be tested row by row.
+    const { rows } = await pool.query<ContextRow>(readContext([tenantId, type, opts.withEndpoints ? tenantId : null]));
     return {
       tenantExists: rows[0]!.pc_tenant_id !== null,
       // One row carries it, not necessarily the first one returned.

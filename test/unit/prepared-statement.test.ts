@@ -14,6 +14,10 @@ test('a prepared statement that reads * is refused when it is declared, naming t
     'SELECT ep.* FROM endpoints ep',
     'SELECT ep.id, ev.* FROM endpoints ep, events ev',
     'SELECT id, * FROM events',
+    'SELECT DISTINCT * FROM events',
+    'SELECT DISTINCT ON (tenant_id) * FROM events',
+    'SELECT "ep".* FROM endpoints "ep"',
+    'SELECT (ep).* FROM endpoints ep',
     'INSERT INTO events (id) VALUES ($1) RETURNING *',
   ]) {
     assert.throws(() => preparedStatement('reads-star', text), /prepared statement reads-star reads .*\*.*: name its columns/, text);
