@@ -19,6 +19,8 @@ export interface HeraldWorker {
 /** A worker on Herald's task queue over the process's dependencies (composition/herald.ts). */
 export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> {
   const { config, connection, metrics } = herald;
+  // First: a missing or stale workflow bundle stops the worker before it touches Temporal.
+  const workflowCode = workflowCodeOptions(config.workflowBundlePath);
   // A long-lived Temporal server learns Herald's search attributes here; the dev server already
   // has them from its start-up flags, so this is one cheap list call there.
   await ensureSearchAttributes(connection, config.temporal.namespace);
@@ -45,7 +47,7 @@ export async function createHeraldWorker(herald: Herald): Promise<HeraldWorker> 
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workflowCodeOptions(config.workflowBundlePath),
+    ...workflowCode,
     activities: createActivities(herald),
     sinks,
     // An attempt runs inside its workflow task (a local activity), so a slot is held for the whole
